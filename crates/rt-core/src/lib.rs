@@ -1,0 +1,55 @@
+//! The task core of rt: tasks, wakers, schedulers, the blocking pool and the driver seam.
+//!
+//! This is the bottom layer of the rt runtime. It knows how to run futures — spawn them as
+//! tasks, wake them, join and abort them, schedule them on a runtime — and how to block a
+//! thread until there is work, through the [`Driver`](runtime::driver::Driver) trait. It
+//! does **not** know about sockets, files or timers: those live in the layers above
+//! (rt-io, rt-net, rt-time, rt-fs), which plug their drivers into this seam. Most users
+//! depend on the `rt` umbrella crate, which re-exports this crate at Tokio's paths.
+//!
+//! # A task in memory
+//!
+//! ```text
+//!  one allocation per task
+//! ┌───────────────────────────────┬──────────────────────────┬────────────┐
+//! │ Header                        │ Core                     │ Trailer    │
+//! │ state word: RUNNING COMPLETE  │ scheduler handle         │ join waker │
+//! │ NOTIFIED JOIN_INTEREST        │ future, then its output  │            │
+//! │ JOIN_WAKER CANCELLED | refs   │                          │            │
+//! │ vtable, list links, task id   │                          │            │
+//! └───────────────────────────────┴──────────────────────────┴────────────┘
+//!      ▲ JoinHandle, AbortHandle, Waker, the run queue and the task list all point here
+//! ```
+//!
+//! The protocol those bits follow is in the [`task`] module's source documentation.
+//!
+//! # The current-thread scheduler
+//!
+//! ```text
+//!  other threads ──spawn/wake──▶ inject queue (mutex) ──┐   unpark only if parked
+//!                                                       ▼
+//!  block_on thread: [ local run queue ] ◀── wakes from this thread
+//!        │ every 31 tasks: inject first; every 61 tasks: poll the driver
+//!        └─ nothing to do: park on the driver
+//! ```
+//!
+//! # Features
+//!
+//! | feature   | what it adds |
+//! |-----------|--------------|
+//! | `tracing` | a `tracing` span per task (id, name, spawn location) |
+
+mod loom;
+pub mod runtime;
+pub mod task;
+
+#[cfg(test)]
+mod tests;
+
+pub use task::spawn;
+
+/// Hooks for the layers above rt-core (coop budget); not for users, not covered by semver.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::task::coop::{RestoreOnPending, poll_proceed};
+}
