@@ -1,1 +1,4 @@
-//! Unit and model tests of the core's lock-free parts.
+//! Model tests of the core's lock-free parts (run with `cargo xtask loom`).
+
+#[cfg(rt_loom)]
+mod loom_task;
