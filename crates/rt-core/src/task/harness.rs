@@ -39,7 +39,7 @@ pub(super) unsafe fn poll<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>
             // SAFETY: this thread holds RUNNING (R1).
             if unsafe { poll_future(&cell.core, cell.header.id, &mut cx) }.is_ready() {
                 // SAFETY: RUNNING is held and the output is stored.
-                unsafe { complete::<F, S>(cell, raw) };
+                unsafe { complete::<F, S>(raw) };
                 return;
             }
             match cell.header.state.transition_to_idle() {
@@ -55,12 +55,12 @@ pub(super) unsafe fn poll<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>
                 TransitionToIdle::OkDealloc => unsafe { dealloc::<F, S>(ptr) },
                 TransitionToIdle::Cancelled => {
                     // SAFETY: RUNNING is still held (R5).
-                    unsafe { cancel_and_complete::<F, S>(cell, raw) };
+                    unsafe { cancel_and_complete::<F, S>(raw) };
                 }
             }
         }
         // SAFETY: RUNNING is held (R5).
-        TransitionToRunning::Cancelled => unsafe { cancel_and_complete::<F, S>(cell, raw) },
+        TransitionToRunning::Cancelled => unsafe { cancel_and_complete::<F, S>(raw) },
         TransitionToRunning::Failed => {}
         // SAFETY: that was the last reference.
         TransitionToRunning::Dealloc => unsafe { dealloc::<F, S>(ptr) },
@@ -86,7 +86,7 @@ pub(super) unsafe fn shutdown<F: Future + 'static, S: Schedule>(ptr: NonNull<Hea
     if cell.header.state.transition_to_shutdown() {
         // SAFETY: the transition gave this thread RUNNING; the consumed reference plays the
         // running turn's part.
-        unsafe { cancel_and_complete::<F, S>(cell, raw) };
+        unsafe { cancel_and_complete::<F, S>(raw) };
     } else {
         // SAFETY: the caller gave up this reference.
         unsafe { raw.drop_reference() };
@@ -228,7 +228,16 @@ unsafe fn poll_future<F: Future, S>(
 }
 
 /// Cancels a task whose RUNNING bit this thread holds, then completes it.
-unsafe fn cancel_and_complete<F: Future + 'static, S: Schedule>(cell: &Cell<F, S>, raw: RawTask) {
+///
+/// Takes the raw task, not a `&Cell`: completing may free the cell, which must not happen
+/// while a reference argument to it is live.
+///
+/// # Safety
+///
+/// - As `complete`.
+unsafe fn cancel_and_complete<F: Future + 'static, S: Schedule>(raw: RawTask) {
+    // SAFETY: see the module rule; this reference is not used after `complete`.
+    let cell = unsafe { cell::<F, S>(raw.header_ptr()) };
     let id = cell.header.id;
     // SAFETY: RUNNING is held by the caller's duty.
     let dropped = panic::catch_unwind(AssertUnwindSafe(|| unsafe {
@@ -241,17 +250,20 @@ unsafe fn cancel_and_complete<F: Future + 'static, S: Schedule>(cell: &Cell<F, S
     // SAFETY: RUNNING is held; the stage is `Consumed`.
     unsafe { set_stage(&cell.core, id, Stage::Finished(output)) };
     // SAFETY: RUNNING is held and the output is stored.
-    unsafe { complete::<F, S>(cell, raw) };
+    unsafe { complete::<F, S>(raw) };
 }
 
 /// Publishes completion, wakes or releases the join side, leaves the owner's list, and
-/// drops the running turn's reference (R3, R4).
+/// drops the running turn's reference (R3, R4). May free the task.
 ///
 /// # Safety
 ///
 /// - The caller holds RUNNING, the output is stored, and the caller holds a reference that
 ///   this call consumes.
-unsafe fn complete<F: Future + 'static, S: Schedule>(cell: &Cell<F, S>, raw: RawTask) {
+unsafe fn complete<F: Future + 'static, S: Schedule>(raw: RawTask) {
+    // SAFETY: see the module rule; this reference is not used after the last reference is
+    // dropped below.
+    let cell = unsafe { cell::<F, S>(raw.header_ptr()) };
     let snapshot = cell.header.state.transition_to_complete();
     // Panics from the output's destructor or from the join waker must not reach the worker.
     let _ = panic::catch_unwind(AssertUnwindSafe(|| {

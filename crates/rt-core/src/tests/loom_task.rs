@@ -33,7 +33,10 @@ impl Schedule for Arc<Mock> {
 
 impl Mock {
     fn new() -> Arc<Mock> {
-        Arc::new(Mock { queue: Mutex::new(VecDeque::new()), owned: OwnedTasks::new() })
+        Arc::new(Mock {
+            queue: Mutex::new(VecDeque::new()),
+            owned: OwnedTasks::new(),
+        })
     }
 
     /// Runs queued notifications until none is left.
@@ -75,7 +78,11 @@ impl Drop for DropCount {
 }
 
 /// A future that parks once, leaving its waker in `slot`, then completes with `value`.
-fn park_once(slot: Arc<Mutex<Option<Waker>>>, value: usize, drops: Arc<AtomicUsize>) -> impl Future<Output = usize> + Send {
+fn park_once(
+    slot: Arc<Mutex<Option<Waker>>>,
+    value: usize,
+    drops: Arc<AtomicUsize>,
+) -> impl Future<Output = usize> + Send {
     let guard = DropCount(drops);
     let mut parked = false;
     poll_fn(move |cx| {

@@ -1,4 +1,7 @@
-//! Model tests of the core's lock-free parts (run with `cargo xtask loom`).
+//! Unit tests of the raw task paths (also run under miri) and loom models of the
+//! lock-free parts (run with `cargo xtask loom`).
 
 #[cfg(rt_loom)]
 mod loom_task;
+#[cfg(not(rt_loom))]
+mod task;
