@@ -1,0 +1,129 @@
+//! A tour of rt's task core: spawning, joining, aborting, blocking work, `!Send` tasks and
+//! task-locals on the current-thread runtime, with counts and timings printed as it goes.
+//!
+//! Run with `cargo run --release -p rt --example demo`.
+
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+
+use rt::task::{JoinSet, LocalSet};
+
+rt::task_local! {
+    static REQUEST: u64;
+}
+
+fn main() {
+    // One line per panic instead of the default report: the demo panics a task on purpose.
+    std::panic::set_hook(Box::new(|info| eprintln!("(panic hook) {info}")));
+    let runtime = rt::runtime::Builder::new_current_thread().enable_all().build().expect("build the runtime");
+    let local = LocalSet::new();
+    local.block_on(&runtime, async {
+        spawn_and_join().await;
+        fan_out_fan_in().await;
+        abort_a_stuck_task().await;
+        blocking_work().await;
+        local_tasks().await;
+        task_locals().await;
+    });
+    let start = Instant::now();
+    drop(runtime);
+    println!("runtime shut down in {:?}; every task was dropped", start.elapsed());
+}
+
+async fn spawn_and_join() {
+    const TASKS: u64 = 100_000;
+    let start = Instant::now();
+    let handles: Vec<_> = (0..TASKS).map(|i| rt::spawn(async move { i })).collect();
+    let mut sum = 0;
+    for handle in handles {
+        sum += handle.await.expect("task completes");
+    }
+    let elapsed = start.elapsed();
+    assert_eq!(sum, TASKS * (TASKS - 1) / 2);
+    println!(
+        "spawned and joined {TASKS} tasks in {elapsed:?} ({:.0} ns per task), sum {sum}",
+        elapsed.as_nanos() as f64 / TASKS as f64
+    );
+}
+
+async fn fan_out_fan_in() {
+    const WORKERS: u64 = 64;
+    const ROUNDS: u64 = 1_000;
+    let counter = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let mut set = JoinSet::new();
+    for _ in 0..WORKERS {
+        let counter = counter.clone();
+        set.spawn(async move {
+            for _ in 0..ROUNDS {
+                counter.fetch_add(1, Relaxed);
+                rt::task::yield_now().await;
+            }
+        });
+    }
+    let mut finished = 0;
+    while let Some(res) = set.join_next().await {
+        res.expect("worker completes");
+        finished += 1;
+    }
+    println!(
+        "{finished} workers interleaved {} yields in {:?}",
+        counter.load(Relaxed),
+        start.elapsed()
+    );
+}
+
+async fn abort_a_stuck_task() {
+    let stuck = rt::spawn(std::future::pending::<()>());
+    stuck.abort();
+    let err = stuck.await.expect_err("aborted");
+    println!("aborted a task that never finishes: {err}");
+    let err = rt::spawn(async { panic!("a task panicked") }).await.expect_err("panicked");
+    println!("a panicking task did not take the runtime down: {err}");
+}
+
+async fn blocking_work() {
+    let start = Instant::now();
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            rt::task::spawn_blocking(move || {
+                std::thread::sleep(Duration::from_millis(20));
+                i
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for handle in handles {
+        total += handle.await.expect("blocking work completes");
+    }
+    println!(
+        "8 blocking jobs of 20 ms each ran on the blocking pool in {:?} (total {total})",
+        start.elapsed()
+    );
+}
+
+async fn local_tasks() {
+    let shared = Rc::new(std::cell::Cell::new(0));
+    let handles: Vec<_> = (0..10)
+        .map(|_| {
+            let shared = shared.clone();
+            rt::task::spawn_local(async move { shared.set(shared.get() + 1) })
+        })
+        .collect();
+    for handle in handles {
+        handle.await.expect("local task completes");
+    }
+    println!("10 !Send tasks shared an Rc<Cell> on one thread: count {}", shared.get());
+}
+
+async fn task_locals() {
+    let seen = REQUEST
+        .scope(42, async {
+            let inner = rt::spawn(REQUEST.scope(7, async { REQUEST.get() })).await.expect("task completes");
+            (REQUEST.get(), inner)
+        })
+        .await;
+    println!("task-locals follow their futures: outer {}, inner {}", seen.0, seen.1);
+}
