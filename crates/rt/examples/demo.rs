@@ -17,7 +17,10 @@ rt::task_local! {
 fn main() {
     // One line per panic instead of the default report: the demo panics a task on purpose.
     std::panic::set_hook(Box::new(|info| eprintln!("(panic hook) {info}")));
-    let runtime = rt::runtime::Builder::new_current_thread().enable_all().build().expect("build the runtime");
+    let runtime = rt::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("build the runtime");
     let local = LocalSet::new();
     local.block_on(&runtime, async {
         spawn_and_join().await;
@@ -29,7 +32,10 @@ fn main() {
     });
     let start = Instant::now();
     drop(runtime);
-    println!("runtime shut down in {:?}; every task was dropped", start.elapsed());
+    println!(
+        "runtime shut down in {:?}; every task was dropped",
+        start.elapsed()
+    );
 }
 
 async fn spawn_and_join() {
@@ -80,7 +86,9 @@ async fn abort_a_stuck_task() {
     stuck.abort();
     let err = stuck.await.expect_err("aborted");
     println!("aborted a task that never finishes: {err}");
-    let err = rt::spawn(async { panic!("a task panicked") }).await.expect_err("panicked");
+    let err = rt::spawn(async { panic!("a task panicked") })
+        .await
+        .expect_err("panicked");
     println!("a panicking task did not take the runtime down: {err}");
 }
 
@@ -115,15 +123,23 @@ async fn local_tasks() {
     for handle in handles {
         handle.await.expect("local task completes");
     }
-    println!("10 !Send tasks shared an Rc<Cell> on one thread: count {}", shared.get());
+    println!(
+        "10 !Send tasks shared an Rc<Cell> on one thread: count {}",
+        shared.get()
+    );
 }
 
 async fn task_locals() {
     let seen = REQUEST
         .scope(42, async {
-            let inner = rt::spawn(REQUEST.scope(7, async { REQUEST.get() })).await.expect("task completes");
+            let inner = rt::spawn(REQUEST.scope(7, async { REQUEST.get() }))
+                .await
+                .expect("task completes");
             (REQUEST.get(), inner)
         })
         .await;
-    println!("task-locals follow their futures: outer {}, inner {}", seen.0, seen.1);
+    println!(
+        "task-locals follow their futures: outer {}, inner {}",
+        seen.0, seen.1
+    );
 }

@@ -7,6 +7,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::io;
+use std::panic::Location;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 use super::builder::{Callback, ThreadNameFn};
 use super::{context, scheduler};
 use crate::loom::{Condvar, Mutex, MutexGuard, lock};
-use crate::task::{self, Id, JoinHandle, Notified, Schedule, Task};
+use crate::task::{self, JoinHandle, Notified, Schedule, Task};
 
 /// The pool, owned by the runtime; shut down when the runtime is.
 pub(crate) struct BlockingPool {
@@ -150,15 +151,17 @@ impl BlockingPool {
 impl Spawner {
     /// Runs `func` on the pool; the returned handle yields its result.
     #[track_caller]
-    pub(crate) fn spawn_blocking<F, R>(&self, rt: &scheduler::Handle, func: F) -> JoinHandle<R>
+    pub(crate) fn spawn_blocking<F, R>(
+        &self,
+        rt: &scheduler::Handle,
+        func: F,
+        location: &'static Location<'static>,
+    ) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        let id = Id::next();
-        let future = task::BlockingTask::new(func);
-        #[cfg(feature = "tracing")]
-        let future = crate::task::instrument(future, "blocking", None, id);
+        let (future, id) = task::prepare(task::BlockingTask::new(func), "blocking", None, location);
         let (task, notified, join) = task::new_task(future, BlockingSchedule, id);
         drop(task);
         if let Err(err) = self.spawn_task(notified, rt) {

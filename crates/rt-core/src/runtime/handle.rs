@@ -4,6 +4,7 @@ use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::panic::Location;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
@@ -106,7 +107,7 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.inner.spawn(future, None)
+        self.inner.spawn(future, None, Location::caller())
     }
 
     /// Runs the provided closure on the runtime's blocking pool. See
@@ -117,7 +118,7 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.inner.spawn_blocking(func)
+        self.inner.spawn_blocking(func, Location::caller())
     }
 
     /// Runs a future to completion on this thread, inside the runtime's context.

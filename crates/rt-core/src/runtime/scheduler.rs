@@ -1,6 +1,7 @@
 //! The schedulers a runtime can have, behind one handle type.
 
 use std::future::Future;
+use std::panic::Location;
 use std::sync::Arc;
 use std::task::Waker;
 
@@ -21,25 +22,33 @@ pub(crate) enum Context {
 }
 
 impl Handle {
-    #[track_caller]
-    pub(crate) fn spawn<F>(&self, future: F, name: Option<&str>) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(
+        &self,
+        future: F,
+        name: Option<&str>,
+        location: &'static Location<'static>,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let (future, id) = task::prepare(future, "task", name);
+        let (future, id) = task::prepare(future, "task", name, location);
         match self {
             Handle::CurrentThread(h) => h.spawn(future, id),
         }
     }
 
     #[track_caller]
-    pub(crate) fn spawn_blocking<F, R>(&self, func: F) -> JoinHandle<R>
+    pub(crate) fn spawn_blocking<F, R>(
+        &self,
+        func: F,
+        location: &'static Location<'static>,
+    ) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.blocking_spawner().spawn_blocking(self, func)
+        self.blocking_spawner().spawn_blocking(self, func, location)
     }
 
     pub(crate) fn blocking_spawner(&self) -> &Spawner {

@@ -1,6 +1,7 @@
 //! Running blocking code without stalling the scheduler.
 
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -41,7 +42,8 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    context::expect_current(|handle| handle.spawn_blocking(f))
+    let location = Location::caller();
+    context::expect_current(|handle| handle.spawn_blocking(f, location))
 }
 
 /// Runs the provided blocking function on the current thread without blocking the executor.

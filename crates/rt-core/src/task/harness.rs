@@ -186,23 +186,23 @@ unsafe fn poll_future<F: Future, S>(
     /// Drops the future if its poll panics, so it is dropped on this thread (R1).
     struct DropOnUnwind<'a, F: Future, S> {
         core: &'a Core<F, S>,
-        id: super::Id,
     }
     impl<F: Future, S> Drop for DropOnUnwind<'_, F, S> {
         fn drop(&mut self) {
             // A panic while dropping is caught by the outer catch_unwind and lost, as Tokio.
             // SAFETY: RUNNING is held by the poller whose unwinding runs this.
-            unsafe { set_stage(self.core, self.id, Stage::Consumed) };
+            unsafe { replace_stage(self.core, Stage::Consumed) };
         }
     }
 
+    // One guard for the poll, the future's drop and the output's store.
+    let _task = context::TaskIdGuard::enter(id);
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        let guard = DropOnUnwind { core, id };
-        let _task = context::TaskIdGuard::enter(id);
+        let guard = DropOnUnwind { core };
         // SAFETY: RUNNING is held, so this thread has exclusive access to the stage (R1).
         let poll = core.stage.with_mut(|ptr| match unsafe { &mut *ptr } {
             // SAFETY: the future lives in the task allocation until dropped in place by
-            // `set_stage`; it is never moved, so it may be pinned.
+            // `replace_stage`; it is never moved, so it may be pinned.
             Stage::Running(future) => unsafe { Pin::new_unchecked(future) }.poll(cx),
             _ => unreachable!("polled a task that is not running"),
         });
@@ -210,7 +210,7 @@ unsafe fn poll_future<F: Future, S>(
         match poll {
             Poll::Ready(output) => {
                 // SAFETY: RUNNING is held. Dropping the future may panic: caught below.
-                unsafe { set_stage(core, id, Stage::Consumed) };
+                unsafe { replace_stage(core, Stage::Consumed) };
                 Poll::Ready(Ok(output))
             }
             Poll::Pending => Poll::Pending,
@@ -223,7 +223,7 @@ unsafe fn poll_future<F: Future, S>(
     };
     // SAFETY: RUNNING is held; storing the output publishes it with COMPLETE (R3). The
     // stage is `Consumed`, so nothing is dropped and nothing can panic.
-    unsafe { set_stage(core, id, Stage::Finished(output)) };
+    unsafe { replace_stage(core, Stage::Finished(output)) };
     Poll::Ready(())
 }
 
@@ -305,6 +305,16 @@ unsafe fn complete<F: Future + 'static, S: Schedule>(raw: RawTask) {
 /// - The caller has exclusive access to the stage (R1 or R3).
 unsafe fn set_stage<F: Future, S>(core: &Core<F, S>, id: super::Id, stage: Stage<F>) {
     let _task = context::TaskIdGuard::enter(id);
+    // SAFETY: the caller's duty.
+    unsafe { replace_stage(core, stage) };
+}
+
+/// Replaces the stage; the caller has made the task's id current if a destructor may run.
+///
+/// # Safety
+///
+/// - The caller has exclusive access to the stage (R1 or R3).
+unsafe fn replace_stage<F: Future, S>(core: &Core<F, S>, stage: Stage<F>) {
     // SAFETY: exclusive access by the caller's duty.
     core.stage.with_mut(|ptr| unsafe { *ptr = stage });
 }

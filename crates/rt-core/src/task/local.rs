@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -53,6 +54,8 @@ pub struct LocalSet {
 struct LocalContext {
     shared: Arc<Shared>,
     queue: RefCell<VecDeque<Notified<Arc<Shared>>>>,
+    /// The set is being polled: a task queued now runs in this poll, without a wake.
+    polling: std::cell::Cell<bool>,
 }
 
 /// The part that wakers on other threads reach.
@@ -123,6 +126,7 @@ impl LocalSet {
                     waker: Mutex::new(None),
                 }),
                 queue: RefCell::new(VecDeque::new()),
+                polling: std::cell::Cell::new(false),
             }),
             _not_send: PhantomData,
         }
@@ -189,9 +193,16 @@ impl LocalSet {
         .await
     }
 
-    /// Runs `f` with the set's context entered.
-    fn with<R>(&self, f: impl FnOnce() -> R) -> R {
+    /// Runs `f` (a poll of the set) with the set's context entered and marked as polling.
+    fn with_polling<R>(&self, f: impl FnOnce() -> R) -> R {
+        struct Reset<'a>(&'a std::cell::Cell<bool>, bool);
+        impl Drop for Reset<'_> {
+            fn drop(&mut self) {
+                self.0.set(self.1);
+            }
+        }
         let _guard = self.enter();
+        let _reset = Reset(&self.context.polling, self.context.polling.replace(true));
         f()
     }
 
@@ -244,7 +255,7 @@ impl LocalContext {
         F: Future + 'static,
         F::Output: 'static,
     {
-        let (future, id) = super::prepare(future, "local", name);
+        let (future, id) = super::prepare(future, "local", name, Location::caller());
         // SAFETY: a LocalSet is `!Send`, and its tasks are polled (`tick`), shut down and
         // dropped (`Drop for LocalSet`) only through it, so all on its thread. Notifications
         // crossing threads only carry the pointer.
@@ -266,20 +277,22 @@ impl Schedule for Arc<Shared> {
     }
 
     fn schedule(&self, task: Notified<Self>) {
-        let in_context = CURRENT
-            .try_with(|current| {
-                current
-                    .borrow()
-                    .as_ref()
-                    .is_some_and(|cx| Arc::ptr_eq(&cx.shared, self))
+        let local = CURRENT
+            .try_with(|current| match current.borrow().as_ref() {
+                Some(cx) if Arc::ptr_eq(&cx.shared, self) => Some(cx.polling.get()),
+                _ => None,
             })
-            .unwrap_or(false);
-        if in_context {
+            .unwrap_or(None);
+        if let Some(polling) = local {
             CURRENT.with(|current| {
                 if let Some(cx) = current.borrow().as_ref() {
                     cx.queue.borrow_mut().push_back(task);
                 }
             });
+            // Entered but not being polled (an `enter` guard): the set must be woken.
+            if !polling {
+                self.wake_owner();
+            }
             return;
         }
         match lock(&self.remote).as_mut() {
@@ -287,7 +300,15 @@ impl Schedule for Arc<Shared> {
             // The set is gone and its tasks were cancelled: this only drops a reference.
             None => return,
         }
-        if let Some(waker) = lock(&self.waker).take() {
+        self.wake_owner();
+    }
+}
+
+impl Shared {
+    /// Wakes whoever drives the set.
+    fn wake_owner(&self) {
+        let waker = lock(&self.waker).take();
+        if let Some(waker) = waker {
             waker.wake();
         }
     }
@@ -308,7 +329,7 @@ impl<F: Future> Future for RunUntil<'_, F> {
         // SAFETY: as above.
         let future = unsafe { Pin::new_unchecked(&mut me.future) };
         let local_set = me.local_set;
-        local_set.with(|| {
+        local_set.with_polling(|| {
             local_set.register_waker(cx.waker());
             if let Poll::Ready(output) = super::budget(|| future.poll(cx)) {
                 return Poll::Ready(output);
@@ -328,7 +349,7 @@ impl Future for LocalSet {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let local_set = &*self;
-        local_set.with(|| {
+        local_set.with_polling(|| {
             local_set.register_waker(cx.waker());
             if local_set.tick() {
                 cx.waker().wake_by_ref();
@@ -344,7 +365,7 @@ impl Future for LocalSet {
 
 impl Drop for LocalSet {
     fn drop(&mut self) {
-        self.with(|| {
+        self.with_polling(|| {
             let shared = &self.context.shared;
             // Cancels every task on this thread: their futures are dropped here.
             shared.owned.close_and_shutdown_all();

@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::io;
+use std::panic::Location;
 
 use super::{Id, JoinHandle, LocalSet};
 use crate::runtime::{Handle, context};
@@ -42,20 +43,20 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    context::expect_current(|handle| handle.spawn(future, name))
+    let location = Location::caller();
+    context::expect_current(|handle| handle.spawn(future, name, location))
 }
 
 /// Wraps the future in a tracing span naming the task (feature `tracing`).
 #[cfg(feature = "tracing")]
-#[track_caller]
-pub(crate) fn instrument<F>(
+fn instrument<F>(
     future: F,
     kind: &'static str,
     name: Option<&str>,
     id: Id,
+    location: &'static Location<'static>,
 ) -> tracing::instrument::Instrumented<F> {
     use tracing::Instrument;
-    let location = std::panic::Location::caller();
     let span = tracing::trace_span!(
         target: "rt::task",
         "runtime.spawn",
@@ -125,7 +126,7 @@ impl<'a> Builder<'a> {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        Ok(handle.inner.spawn(future, self.name))
+        Ok(handle.inner.spawn(future, self.name, Location::caller()))
     }
 
     /// Spawns a `!Send` task on the current [`LocalSet`], as [`spawn_local`](super::spawn_local).
@@ -184,15 +185,18 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Allocates the id and, with tracing, the span for a task spawned from `location`.
-#[track_caller]
+/// Allocates the id and, with feature `tracing`, the span of a task spawned at `location`.
+///
+/// The location is passed in, not taken with `#[track_caller]`: the public spawn functions
+/// reach here through closures, which do not forward the caller's location.
 pub(crate) fn prepare<F: Future>(
     future: F,
     _kind: &'static str,
     _name: Option<&str>,
+    _location: &'static Location<'static>,
 ) -> (impl Future<Output = F::Output> + use<F>, Id) {
     let id = Id::next();
     #[cfg(feature = "tracing")]
-    let future = instrument(future, _kind, _name, id);
+    let future = instrument(future, _kind, _name, id, _location);
     (future, id)
 }
