@@ -51,7 +51,10 @@ fn spawned_tasks_get_a_span_with_id_name_and_location() {
             let id = handle.id();
             assert_eq!(handle.await.unwrap(), id);
             let line_named = line!() + 1;
-            let named = rt::task::Builder::new().name("worker-7").spawn(async {}).unwrap();
+            let named = rt::task::Builder::new()
+                .name("worker-7")
+                .spawn(async {})
+                .unwrap();
             named.await.unwrap();
             let line_blocking = line!() + 1;
             rt::task::spawn_blocking(|| ()).await.unwrap();
@@ -61,7 +64,11 @@ fn spawned_tasks_get_a_span_with_id_name_and_location() {
     let spans = spans.0.lock().unwrap();
     assert_eq!(spans.len(), 3, "one span per task: {spans:?}");
     let file = file!();
-    let expect = [("task", "", line_spawn), ("task", "worker-7", line_named), ("blocking", "", line_blocking)];
+    let expect = [
+        ("task", "", line_spawn),
+        ("task", "worker-7", line_named),
+        ("blocking", "", line_blocking),
+    ];
     for (span, (kind, name, line)) in spans.iter().zip(expect) {
         assert_eq!(span["kind"], kind, "{span:?}");
         assert_eq!(span["task.name"], name, "{span:?}");

@@ -199,9 +199,10 @@ pub struct TaskLocalFuture<T: 'static, F> {
 }
 
 impl<T: 'static, F> TaskLocalFuture<T, F> {
-    /// Takes the task-local value out, if the inner future has not completed.
+    /// Takes the task-local value out of the future, if it is still there.
     ///
-    /// Once taken, later polls of the inner future see no value.
+    /// The value stays in the future after the inner future completes, so this returns it
+    /// then too. Once taken, later polls of the inner future see no value.
     pub fn take_value(self: Pin<&mut Self>) -> Option<T> {
         // SAFETY: `slot` is not structurally pinned: it is moved in and out freely.
         unsafe { self.get_unchecked_mut() }.slot.take()
@@ -219,10 +220,14 @@ impl<T: 'static, F: Future> Future for TaskLocalFuture<T, F> {
         let local = me.local;
         let future = &mut me.future;
         let result = local.scope_inner(&mut me.slot, || {
-            future.as_mut().map(|future| {
-                // SAFETY: as above: the future is never moved.
-                unsafe { Pin::new_unchecked(future) }.poll(cx)
-            })
+            let inner = future.as_mut()?;
+            // SAFETY: as above: the future is never moved.
+            let poll = unsafe { Pin::new_unchecked(inner) }.poll(cx);
+            if poll.is_ready() {
+                // Dropped in place, with the value still set.
+                *future = None;
+            }
+            Some(poll)
         });
         match result {
             Ok(Some(poll)) => poll,
