@@ -50,11 +50,9 @@ fn spawned_tasks_get_a_span_with_id_name_and_location() {
             let handle = rt::spawn(async { rt::task::id() });
             let id = handle.id();
             assert_eq!(handle.await.unwrap(), id);
+            let builder = rt::task::Builder::new().name("worker-7");
             let line_named = line!() + 1;
-            let named = rt::task::Builder::new()
-                .name("worker-7")
-                .spawn(async {})
-                .unwrap();
+            let named = builder.spawn(async {}).unwrap();
             named.await.unwrap();
             let line_blocking = line!() + 1;
             rt::task::spawn_blocking(|| ()).await.unwrap();

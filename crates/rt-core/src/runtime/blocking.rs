@@ -247,7 +247,9 @@ impl Inner {
         'work: loop {
             while let Some(task) = shared.queue.pop_front() {
                 drop(shared);
-                task.run();
+                if task.run().is_some() {
+                    unreachable!("a blocking task completes in its first poll");
+                }
                 shared = lock(&self.shared);
             }
             shared.num_idle += 1;

@@ -71,6 +71,8 @@ struct Context {
     runtime: Cell<EnterRuntime>,
     budget: Cell<Budget>,
     task_id: Cell<Option<Id>>,
+    /// The running task asked to be polled again once the driver has been polled.
+    yielded: Cell<bool>,
 }
 
 thread_local! {
@@ -82,6 +84,7 @@ thread_local! {
             runtime: Cell::new(EnterRuntime::NotEntered),
             budget: Cell::new(Budget(None)),
             task_id: Cell::new(None),
+            yielded: Cell::new(false),
         }
     };
 }
@@ -224,23 +227,62 @@ pub(crate) fn current_task_id() -> Option<Id> {
     CONTEXT.try_with(|c| c.task_id.get()).ok().flatten()
 }
 
-/// Makes `id` the running task's id until dropped.
-pub(crate) struct TaskIdGuard {
-    prev: Option<Id>,
+/// If the running task is `id`, records that it asked to yield and returns true.
+pub(crate) fn request_yield(id: Id) -> bool {
+    CONTEXT
+        .try_with(|c| {
+            let current = c.task_id.get() == Some(id);
+            if current {
+                c.yielded.set(true);
+            }
+            current
+        })
+        .unwrap_or(false)
 }
 
-impl TaskIdGuard {
-    pub(crate) fn enter(id: Id) -> TaskIdGuard {
-        let prev = CONTEXT
-            .try_with(|c| c.task_id.replace(Some(id)))
-            .ok()
-            .flatten();
-        TaskIdGuard { prev }
+/// Makes a task current until dropped (or [`exit`](TaskGuard::exit)ed): its id, a cleared
+/// yield request, and for a poll a fresh coop budget. One thread-local access each way, as
+/// this is on the path of every poll.
+pub(crate) struct TaskGuard {
+    prev_id: Option<Id>,
+    prev_budget: Option<Budget>,
+    prev_yielded: bool,
+}
+
+impl TaskGuard {
+    /// Makes `id` current and, if `budget` is given, sets the coop budget to it.
+    pub(crate) fn enter(id: Id, budget: Option<Budget>) -> TaskGuard {
+        CONTEXT
+            .try_with(|c| TaskGuard {
+                prev_id: c.task_id.replace(Some(id)),
+                prev_budget: budget.map(|b| c.budget.replace(b)),
+                prev_yielded: c.yielded.replace(false),
+            })
+            // Lazily: a guard built here and dropped would reset the context.
+            .unwrap_or_else(|_| TaskGuard {
+                prev_id: None,
+                prev_budget: None,
+                prev_yielded: false,
+            })
+    }
+
+    /// Restores the previous task and returns whether this one asked to yield.
+    pub(crate) fn exit(self) -> bool {
+        let this = std::mem::ManuallyDrop::new(self);
+        CONTEXT.try_with(|c| this.restore(c)).unwrap_or(false)
+    }
+
+    fn restore(&self, c: &Context) -> bool {
+        c.task_id.set(self.prev_id);
+        if let Some(budget) = self.prev_budget {
+            c.budget.set(budget);
+        }
+        c.yielded.replace(self.prev_yielded)
     }
 }
 
-impl Drop for TaskIdGuard {
+impl Drop for TaskGuard {
     fn drop(&mut self) {
-        let _ = CONTEXT.try_with(|c| c.task_id.set(self.prev));
+        let _ = CONTEXT.try_with(|c| self.restore(c));
     }
 }

@@ -25,7 +25,7 @@ use super::scheduler;
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering::*};
 use crate::loom::{Mutex, lock};
 use crate::task::list::OwnedTasks;
-use crate::task::{self, Id, JoinHandle, Notified, Schedule, Task};
+use crate::task::{self, Id, JoinHandle, Notified, Reschedule, Schedule, Task};
 
 /// The scheduler, owned by the `Runtime`.
 pub(crate) struct CurrentThread {
@@ -64,7 +64,10 @@ struct Inject {
 /// State only the driving thread touches.
 struct Core {
     tasks: VecDeque<Notified<Arc<Handle>>>,
-    tick: u32,
+    /// Tasks that yielded: queued again once the driver has been polled.
+    yielded: Vec<Notified<Arc<Handle>>>,
+    /// Tasks left to run before the inject queue is looked at first.
+    inject_countdown: u32,
     driver: Option<Box<dyn Driver>>,
 }
 
@@ -103,7 +106,8 @@ impl CurrentThread {
         });
         let core = Box::new(Core {
             tasks: VecDeque::with_capacity(64),
-            tick: 0,
+            yielded: Vec::new(),
+            inject_countdown: handle.config.global_queue_interval,
             driver: Some(driver),
         });
         (
@@ -162,6 +166,7 @@ impl CurrentThread {
             // Every task is complete: these notifications only drop references.
             drop(remote);
             core.tasks.clear();
+            core.yielded.clear();
             ct.defer.borrow_mut().clear();
             if let Some(mut driver) = core.driver.take() {
                 ct.enter(core, || driver.shutdown());
@@ -241,16 +246,21 @@ impl Context {
                 }
             }
             for _ in 0..handle.config.event_interval {
-                core.tick = core.tick.wrapping_add(1);
                 let Some(task) = core.next_task(handle) else {
-                    core = if self.defer.borrow().is_empty() {
+                    core = if self.defer.borrow().is_empty() && core.yielded.is_empty() {
                         self.park(core)
                     } else {
                         self.park_yield(core)
                     };
                     continue 'outer;
                 };
-                core = self.enter(core, || task::budget(|| task.run())).0;
+                let (c, again) = self.enter(core, || task.run());
+                core = c;
+                match again {
+                    None => {}
+                    Some(Reschedule::Woken(task)) => core.tasks.push_back(task),
+                    Some(Reschedule::Yielded(task)) => core.yielded.push(task),
+                }
             }
             // Let the driver deliver events even while tasks keep the queue busy.
             core = self.park_yield(core);
@@ -301,6 +311,9 @@ impl Context {
                 self.wake_deferred();
             })
             .0;
+        // Yielded tasks go behind what the driver and the deferred wakes just queued.
+        let Core { tasks, yielded, .. } = &mut *core;
+        tasks.extend(yielded.drain(..));
         core.driver = Some(driver);
         core
     }
@@ -323,8 +336,10 @@ impl Context {
 
 impl Core {
     fn next_task(&mut self, handle: &Handle) -> Option<Notified<Arc<Handle>>> {
-        if self.tick % handle.config.global_queue_interval == 0 {
+        self.inject_countdown -= 1;
+        if self.inject_countdown == 0 {
             // Fairness: look at the inject queue first now and then.
+            self.inject_countdown = handle.config.global_queue_interval;
             handle.pop_inject().or_else(|| self.tasks.pop_front())
         } else {
             match self.tasks.pop_front() {

@@ -1,6 +1,6 @@
 //! Cooperative scheduling: a budget per task poll so one busy task cannot starve the rest.
 //!
-//! Every task poll starts with [`INITIAL`] units. Resources that can be ready forever
+//! Every task poll starts with [`INITIAL`] units (set by the task harness). Resources that can be ready forever
 //! (sockets, channels, timers, join handles) spend one unit per ready operation through
 //! [`poll_proceed`]; when none is left they return `Pending` after arranging a wake-up, so
 //! the task yields to the scheduler. A `Pending` from the resource itself refunds the unit.
@@ -15,9 +15,15 @@ use crate::runtime::context::{self, Budget};
 /// Units a task gets per poll.
 const INITIAL: u8 = 128;
 
-/// Runs `f` (a task poll) with a fresh budget.
+/// The budget a poll starts with.
+pub(crate) fn initial() -> Budget {
+    Budget(Some(INITIAL))
+}
+
+/// Runs `f` (a poll of a future that is not a task, such as `block_on`'s) with a fresh
+/// budget. Task polls get theirs from the harness.
 pub(crate) fn budget<R>(f: impl FnOnce() -> R) -> R {
-    with_budget(Budget(Some(INITIAL)), f)
+    with_budget(initial(), f)
 }
 
 /// Runs `f` with no budget limit (blocking tasks, `unconstrained`).
@@ -59,8 +65,10 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
         let mut budget = cell.get();
         match &mut budget.0 {
             Some(0) => {
-                // Yield: wake again after the driver had its turn.
-                context::defer(cx.waker());
+                // Yield: run again after the driver had its turn.
+                if !super::waker::yield_current_task(cx.waker()) {
+                    context::defer(cx.waker());
+                }
                 Poll::Pending
             }
             Some(units) => {

@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::ptr::NonNull;
 use std::task::{Context, Poll, Waker};
 
-use super::raw::{Cell, Core, Header, RawTask, ReadOutput, Stage};
+use super::raw::{Cell, Core, Header, PollOutcome, RawTask, ReadOutput, Stage};
 use super::state::{TransitionToIdle, TransitionToRunning};
 use super::waker::waker_ref;
 use super::{JoinError, Notified, Schedule, Task};
@@ -26,8 +26,8 @@ unsafe fn cell<'a, F: Future, S>(ptr: NonNull<Header>) -> &'a Cell<F, S> {
     unsafe { ptr.cast::<Cell<F, S>>().as_ref() }
 }
 
-/// Runs a notification (R1). Consumes its reference.
-pub(super) unsafe fn poll<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
+/// Runs a notification (R1). Consumes its reference, or hands it back with the outcome.
+pub(super) unsafe fn poll<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) -> PollOutcome {
     // SAFETY: see the module rule.
     let cell = unsafe { cell::<F, S>(ptr) };
     // SAFETY: `ptr` is a live task.
@@ -37,33 +37,42 @@ pub(super) unsafe fn poll<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>
             let waker = waker_ref(raw);
             let mut cx = Context::from_waker(&waker);
             // SAFETY: this thread holds RUNNING (R1).
-            if unsafe { poll_future(&cell.core, cell.header.id, &mut cx) }.is_ready() {
-                // SAFETY: RUNNING is held and the output is stored.
-                unsafe { complete::<F, S>(raw) };
-                return;
-            }
-            match cell.header.state.transition_to_idle() {
-                TransitionToIdle::Ok => {}
-                TransitionToIdle::OkNotified => {
-                    // SAFETY: the transition made a reference for this notification.
-                    let notified = Notified(unsafe { Task::from_raw(raw) });
-                    cell.core.scheduler.yield_now(notified);
-                    // SAFETY: the running turn's reference, held across the call (R2).
-                    unsafe { raw.drop_reference() };
+            let yielded = match unsafe { poll_future(&cell.core, cell.header.id, &mut cx) } {
+                Polled::Ready => {
+                    // SAFETY: RUNNING is held and the output is stored.
+                    unsafe { complete::<F, S>(raw) };
+                    return PollOutcome::Done;
                 }
-                // SAFETY: that was the last reference.
-                TransitionToIdle::OkDealloc => unsafe { dealloc::<F, S>(ptr) },
+                Polled::Pending { yielded } => yielded,
+            };
+            match cell.header.state.transition_to_idle(yielded) {
+                TransitionToIdle::Ok => PollOutcome::Done,
+                // The running turn's reference goes to the caller for the new notification.
+                TransitionToIdle::OkNotified if yielded => PollOutcome::Yielded,
+                TransitionToIdle::OkNotified => PollOutcome::Woken,
+                TransitionToIdle::OkDealloc => {
+                    // SAFETY: that was the last reference.
+                    unsafe { dealloc::<F, S>(ptr) };
+                    PollOutcome::Done
+                }
                 TransitionToIdle::Cancelled => {
                     // SAFETY: RUNNING is still held (R5).
                     unsafe { cancel_and_complete::<F, S>(raw) };
+                    PollOutcome::Done
                 }
             }
         }
-        // SAFETY: RUNNING is held (R5).
-        TransitionToRunning::Cancelled => unsafe { cancel_and_complete::<F, S>(raw) },
-        TransitionToRunning::Failed => {}
-        // SAFETY: that was the last reference.
-        TransitionToRunning::Dealloc => unsafe { dealloc::<F, S>(ptr) },
+        TransitionToRunning::Cancelled => {
+            // SAFETY: RUNNING is held (R5).
+            unsafe { cancel_and_complete::<F, S>(raw) };
+            PollOutcome::Done
+        }
+        TransitionToRunning::Failed => PollOutcome::Done,
+        TransitionToRunning::Dealloc => {
+            // SAFETY: that was the last reference.
+            unsafe { dealloc::<F, S>(ptr) };
+            PollOutcome::Done
+        }
     }
 }
 
@@ -173,6 +182,14 @@ unsafe fn can_read_output(raw: RawTask, waker: &Waker) -> bool {
     false
 }
 
+/// What a poll of the future did.
+enum Polled {
+    /// The output (or the panic) is stored.
+    Ready,
+    /// The future is pending; `yielded` if it asked to run again after the driver.
+    Pending { yielded: bool },
+}
+
 /// Polls the future, catching panics; on `Ready` or panic the output is stored.
 ///
 /// # Safety
@@ -182,7 +199,7 @@ unsafe fn poll_future<F: Future, S>(
     core: &Core<F, S>,
     id: super::Id,
     cx: &mut Context<'_>,
-) -> Poll<()> {
+) -> Polled {
     /// Drops the future if its poll panics, so it is dropped on this thread (R1).
     struct DropOnUnwind<'a, F: Future, S> {
         core: &'a Core<F, S>,
@@ -195,8 +212,9 @@ unsafe fn poll_future<F: Future, S>(
         }
     }
 
-    // One guard for the poll, the future's drop and the output's store.
-    let _task = context::TaskIdGuard::enter(id);
+    // One guard for the poll, the future's drop and the output's store: the task's id and
+    // a fresh coop budget.
+    let task = context::TaskGuard::enter(id, Some(super::coop::initial()));
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
         let guard = DropOnUnwind { core };
         // SAFETY: RUNNING is held, so this thread has exclusive access to the stage (R1).
@@ -217,14 +235,18 @@ unsafe fn poll_future<F: Future, S>(
         }
     }));
     let output = match result {
-        Ok(Poll::Pending) => return Poll::Pending,
+        Ok(Poll::Pending) => {
+            return Polled::Pending {
+                yielded: task.exit(),
+            };
+        }
         Ok(Poll::Ready(output)) => output,
         Err(payload) => Err(JoinError::panic(id, payload)),
     };
     // SAFETY: RUNNING is held; storing the output publishes it with COMPLETE (R3). The
     // stage is `Consumed`, so nothing is dropped and nothing can panic.
     unsafe { replace_stage(core, Stage::Finished(output)) };
-    Poll::Ready(())
+    Polled::Ready
 }
 
 /// Cancels a task whose RUNNING bit this thread holds, then completes it.
@@ -304,7 +326,7 @@ unsafe fn complete<F: Future + 'static, S: Schedule>(raw: RawTask) {
 ///
 /// - The caller has exclusive access to the stage (R1 or R3).
 unsafe fn set_stage<F: Future, S>(core: &Core<F, S>, id: super::Id, stage: Stage<F>) {
-    let _task = context::TaskIdGuard::enter(id);
+    let _task = context::TaskGuard::enter(id, None);
     // SAFETY: the caller's duty.
     unsafe { replace_stage(core, stage) };
 }

@@ -217,7 +217,16 @@ impl LocalSet {
                 self.pop_local().or_else(|| self.pop_remote())
             };
             match task {
-                Some(task) => super::budget(|| task.run()),
+                Some(task) => {
+                    if let Some(again) = task.run() {
+                        // The outer runtime's driver runs when the set yields (`tick`
+                        // reports work left), so a yielded task needs no deferral here.
+                        self.context
+                            .queue
+                            .borrow_mut()
+                            .push_back(again.into_notified());
+                    }
+                }
                 None => return false,
             }
         }

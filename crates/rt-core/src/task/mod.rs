@@ -48,7 +48,7 @@ mod raw;
 mod spawn;
 pub(crate) mod state;
 mod task_local;
-mod waker;
+pub(crate) mod waker;
 mod yield_now;
 
 pub use abort::AbortHandle;
@@ -85,10 +85,22 @@ pub(crate) trait Schedule: Send + Sync + Sized + 'static {
 
     /// Queue a notification to run.
     fn schedule(&self, task: Notified<Self>);
+}
 
-    /// Queue a notification of a task that was woken while it ran.
-    fn yield_now(&self, task: Notified<Self>) {
-        self.schedule(task);
+/// A task that must run again after the poll that returned it.
+pub(crate) enum Reschedule<S: 'static> {
+    /// It was woken while it ran: queue it again.
+    Woken(Notified<S>),
+    /// It yielded (`yield_now`, or out of coop budget): queue it again once the driver has
+    /// been polled.
+    Yielded(Notified<S>),
+}
+
+impl<S: 'static> Reschedule<S> {
+    pub(crate) fn into_notified(self) -> Notified<S> {
+        match self {
+            Reschedule::Woken(task) | Reschedule::Yielded(task) => task,
+        }
     }
 }
 
@@ -159,9 +171,18 @@ impl<S: 'static> Task<S> {
 }
 
 impl<S: 'static> Notified<S> {
-    /// Polls the task once.
-    pub(crate) fn run(self) {
-        self.0.into_raw().poll();
+    /// Polls the task once; if it must run again, returns it.
+    #[must_use = "a task returned by `run` must be queued again"]
+    pub(crate) fn run(self) -> Option<Reschedule<S>> {
+        let raw = self.0.into_raw();
+        let outcome = raw.poll();
+        // SAFETY: the poll gave the running turn's reference to the rescheduled task (R2).
+        let again = || Notified(unsafe { Task::from_raw(raw) });
+        match outcome {
+            raw::PollOutcome::Done => None,
+            raw::PollOutcome::Woken => Some(Reschedule::Woken(again())),
+            raw::PollOutcome::Yielded => Some(Reschedule::Yielded(again())),
+        }
     }
 
     /// Cancels a notification that will never run (a pool that shuts down before it starts).

@@ -61,8 +61,8 @@ pub(crate) struct Cell<F: Future, S> {
 
 /// The operations that need `F` and `S`, resolved once per task type.
 pub(crate) struct Vtable {
-    /// Runs a notification; consumes its reference.
-    pub(crate) poll: unsafe fn(NonNull<Header>),
+    /// Runs a notification; consumes its reference, unless the outcome hands it on.
+    pub(crate) poll: unsafe fn(NonNull<Header>) -> PollOutcome,
     /// Hands a `Notified` (owning one reference) to the scheduler; the caller holds another.
     pub(crate) schedule: unsafe fn(NonNull<Header>),
     /// Frees the allocation.
@@ -144,8 +144,9 @@ impl RawTask {
         self.header().id
     }
 
-    /// Runs a notification. Consumes the `Notified`'s reference.
-    pub(crate) fn poll(self) {
+    /// Runs a notification. Consumes the `Notified`'s reference, or, if the task must run
+    /// again, hands it to the caller for the new notification.
+    pub(crate) fn poll(self) -> PollOutcome {
         // SAFETY: the vtable matches the cell (set at allocation); the caller gives up the
         // notification's reference, which `poll` consumes.
         unsafe { (self.header().vtable.poll)(self.ptr) }
@@ -248,6 +249,17 @@ impl Trailer {
             None => panic!("join waker bit set without a waker"),
         });
     }
+}
+
+/// What became of a task after a poll.
+#[must_use]
+pub(crate) enum PollOutcome {
+    /// It is idle, complete or freed: the notification's reference is gone.
+    Done,
+    /// It was woken while it ran: the caller owns a reference for a new notification.
+    Woken,
+    /// It yielded: as `Woken`, to be queued after the driver is polled.
+    Yielded,
 }
 
 /// A read of a task's output: `Pending` until complete.

@@ -52,8 +52,8 @@ pub(crate) enum TransitionToRunning {
 pub(crate) enum TransitionToIdle {
     /// The task is idle; the running turn's reference was dropped.
     Ok,
-    /// The task was woken while running: reschedule it with the reference this transition
-    /// added, then drop the running turn's reference (R2).
+    /// The task was woken while running (or asked to yield): it must be rescheduled, and
+    /// the running turn's reference becomes the new `Notified`'s (R2).
     OkNotified,
     /// As `Ok`, and it was the last reference: deallocate.
     OkDealloc,
@@ -136,8 +136,9 @@ impl State {
         })
     }
 
-    /// The poll returned `Pending` (R1, R2).
-    pub(crate) fn transition_to_idle(&self) -> TransitionToIdle {
+    /// The poll returned `Pending` (R1, R2). With `yielded`, the task asked to run again
+    /// (`yield_now`) and is notified by this same transition.
+    pub(crate) fn transition_to_idle(&self, yielded: bool) -> TransitionToIdle {
         self.fetch_update_action(|curr| {
             debug_assert!(curr.is_running());
             if curr.is_cancelled() {
@@ -145,8 +146,10 @@ impl State {
             }
             let mut next = curr;
             next.0 &= !RUNNING;
+            if yielded {
+                next.0 |= NOTIFIED;
+            }
             let action = if next.is_notified() {
-                next.ref_inc();
                 TransitionToIdle::OkNotified
             } else {
                 next.ref_dec();
@@ -404,16 +407,32 @@ mod tests {
             TransitionToNotified::DoNothing
         ));
         assert!(matches!(
-            state.transition_to_idle(),
+            state.transition_to_idle(false),
             TransitionToIdle::OkNotified
         ));
         let s = state.load();
         assert!(s.is_notified() && !s.is_running());
         assert_eq!(
             s.ref_count(),
-            4,
-            "list, join handle, new notification, running turn"
+            3,
+            "list, join handle, and the turn's, now the notification's"
         );
+    }
+
+    #[test]
+    fn yield_notifies_in_the_idle_transition() {
+        let state = State::new();
+        assert!(matches!(
+            state.transition_to_running(),
+            TransitionToRunning::Success
+        ));
+        assert!(matches!(
+            state.transition_to_idle(true),
+            TransitionToIdle::OkNotified
+        ));
+        let s = state.load();
+        assert!(s.is_notified() && !s.is_running());
+        assert_eq!(s.ref_count(), 3);
     }
 
     #[test]
@@ -423,7 +442,10 @@ mod tests {
             state.transition_to_running(),
             TransitionToRunning::Success
         ));
-        assert!(matches!(state.transition_to_idle(), TransitionToIdle::Ok));
+        assert!(matches!(
+            state.transition_to_idle(false),
+            TransitionToIdle::Ok
+        ));
         assert!(state.transition_to_notified_and_cancel());
         assert!(
             !state.transition_to_notified_and_cancel(),
@@ -457,7 +479,7 @@ mod tests {
         ));
         assert!(!state.transition_to_shutdown());
         assert!(matches!(
-            state.transition_to_idle(),
+            state.transition_to_idle(false),
             TransitionToIdle::Cancelled
         ));
         let state = State::new();

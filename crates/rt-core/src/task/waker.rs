@@ -45,6 +45,16 @@ fn raw_task(data: *const ()) -> RawTask {
     unsafe { RawTask::from_raw(NonNull::new_unchecked(data as *mut Header)) }
 }
 
+/// If `waker` is the running task's own, records that the task asks to be polled again
+/// after the driver and returns true: the harness then reschedules it without any wake.
+pub(crate) fn yield_current_task(waker: &Waker) -> bool {
+    if !std::ptr::eq(waker.vtable(), &WAKER_VTABLE) {
+        return false;
+    }
+    // A task waker's data is its header, kept live by the waker.
+    crate::runtime::context::request_yield(raw_task(waker.data()).id())
+}
+
 unsafe fn clone(data: *const ()) -> RawWaker {
     raw_task(data).ref_inc();
     RawWaker::new(data, &WAKER_VTABLE)

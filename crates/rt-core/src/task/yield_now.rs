@@ -37,7 +37,10 @@ pub async fn yield_now() {
                 return Poll::Ready(());
             }
             self.yielded = true;
-            context::defer(cx.waker());
+            // In a task, without a wake at all; elsewhere, a deferred wake.
+            if !crate::task::waker::yield_current_task(cx.waker()) {
+                context::defer(cx.waker());
+            }
             Poll::Pending
         }
     }

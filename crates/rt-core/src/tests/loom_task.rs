@@ -44,7 +44,11 @@ impl Mock {
         loop {
             let task = lock(&self.queue).pop_front();
             match task {
-                Some(task) => task.run(),
+                Some(task) => {
+                    if let Some(again) = task.run() {
+                        lock(&self.queue).push_back(again.into_notified());
+                    }
+                }
                 None => return,
             }
         }
@@ -238,6 +242,51 @@ fn shutdown_races_with_remote_wake() {
         let out = block_on_join(join, &mock);
         assert!(out.unwrap_err().is_cancelled());
         assert_eq!(drops.load(SeqCst), 1);
+    });
+}
+
+#[test]
+fn yield_races_with_remote_wake() {
+    loom::model(|| {
+        let mock = Mock::new();
+        let slot = Arc::new(Mutex::new(None));
+        let polls = Arc::new(AtomicUsize::new(0));
+        let join = {
+            let (slot, polls) = (slot.clone(), polls.clone());
+            spawn(
+                &mock,
+                poll_fn(move |cx| {
+                    if polls.fetch_add(1, SeqCst) > 0 {
+                        return Poll::Ready(());
+                    }
+                    // Leave a waker for the other thread and ask to yield, in the same poll.
+                    *lock(&slot) = Some(cx.waker().clone());
+                    assert!(crate::task::waker::yield_current_task(cx.waker()));
+                    Poll::Pending
+                }),
+            )
+        };
+        let waker_thread = {
+            let slot = slot.clone();
+            thread::spawn(move || {
+                loop {
+                    let waker = lock(&slot).take();
+                    if let Some(waker) = waker {
+                        waker.wake();
+                        return;
+                    }
+                    thread::yield_now();
+                }
+            })
+        };
+        mock.run_all();
+        waker_thread.join().unwrap();
+        mock.run_all();
+        block_on_join(join, &mock).unwrap();
+        // The yield and the wake make one notification between them, or two in turn.
+        let n = polls.load(SeqCst);
+        assert!((2..=3).contains(&n), "polled {n} times");
+        mock.shutdown();
     });
 }
 

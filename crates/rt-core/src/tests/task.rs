@@ -218,3 +218,30 @@ fn blocking_local_and_join_set() {
     });
     assert_eq!(sum, 6);
 }
+
+#[test]
+fn yield_now_in_a_task_needs_no_wake() {
+    let rt = rt();
+    rt.block_on(async {
+        crate::spawn(async {
+            let id = task::id();
+            poll_fn(|cx| {
+                // The task's own waker: the yield is recorded, no waker is cloned.
+                assert!(crate::task::waker::yield_current_task(cx.waker()));
+                assert_eq!(task::try_id(), Some(id));
+                Poll::Ready(())
+            })
+            .await;
+            for _ in 0..10 {
+                task::yield_now().await;
+            }
+        })
+        .await
+        .unwrap();
+        // Not a task's waker: the block_on future falls back to a deferred wake.
+        let own =
+            poll_fn(|cx| Poll::Ready(crate::task::waker::yield_current_task(cx.waker()))).await;
+        assert!(!own);
+        task::yield_now().await;
+    });
+}
