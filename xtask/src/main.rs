@@ -210,7 +210,8 @@ fn ci(root: &Path, args: &[String]) -> Result {
     } else {
         run(&mut step(&["test", "--workspace"]))?;
     }
-    let mut doc = step(&["doc", "--workspace", "--no-deps"]);
+    // As docs.rs builds them: with every feature, so every documented item exists.
+    let mut doc = step(&["doc", "--workspace", "--all-features", "--no-deps"]);
     doc.env("RUSTDOCFLAGS", append_env("RUSTDOCFLAGS", "-D warnings"));
     run(&mut doc)?;
     eprintln!("\n==> tidy");
