@@ -280,7 +280,12 @@ fn miri(root: &Path, args: &[String]) -> Result {
         .args(args)
         .env(
             "MIRIFLAGS",
-            append_env("MIRIFLAGS", "-Zmiri-strict-provenance"),
+            // Several seeds: each runs the threads in another interleaving (an ordering bug
+            // in a JoinHandle drop only showed under some).
+            append_env(
+                "MIRIFLAGS",
+                "-Zmiri-strict-provenance -Zmiri-many-seeds=0..4",
+            ),
         );
     run(&mut test)
 }

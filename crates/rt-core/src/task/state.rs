@@ -254,12 +254,14 @@ impl State {
 
     /// Fast path of `JoinHandle` drop: succeeds only on a task that never ran.
     pub(crate) fn drop_join_handle_fast(&self) -> bool {
-        // Ordering: Relaxed is enough; the slow path handles every state with data to sync.
+        // Ordering: Release on success, as every reference drop: it pairs with the Acquire
+        // of whichever thread frees the task, ordering this handle's uses before the free.
+        // Relaxed on failure: the slow path then synchronises on its own.
         self.val
             .compare_exchange(
                 INITIAL_STATE,
                 (INITIAL_STATE - REF_ONE) & !JOIN_INTEREST,
-                Relaxed,
+                Release,
                 Relaxed,
             )
             .is_ok()
