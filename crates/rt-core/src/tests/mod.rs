@@ -4,6 +4,8 @@
 #[cfg(not(rt_loom))]
 mod driver;
 #[cfg(rt_loom)]
+mod loom_park;
+#[cfg(rt_loom)]
 mod loom_task;
 #[cfg(not(rt_loom))]
 mod task;
