@@ -33,7 +33,8 @@
 //! | feature   | what it adds |
 //! |-----------|--------------|
 //! | `full`    | every feature below except `tracing` |
-//! | `rt`      | [`spawn`], [`task`], [`runtime`] with the current-thread scheduler, [`task_local!`] |
+//! | `rt`      | [`spawn`], [`task`], [`runtime`] (both schedulers), [`task_local!`] |
+//! | `rt-multi-thread` | the multi-thread scheduler as `#[rt::main]`'s default flavor |
 //! | `macros`  | [`main`] and [`test`] |
 //! | `tracing` | a `tracing` span per task (id, name, spawn location) |
 
@@ -51,7 +52,7 @@ pub mod task {
 #[cfg(feature = "rt")]
 pub mod runtime {
     pub use rt_core::runtime::{
-        Builder, EnterGuard, Handle, Id, Runtime, RuntimeFlavor, TryCurrentError,
+        Builder, EnterGuard, Handle, Id, Runtime, RuntimeFlavor, RuntimeMetrics, TryCurrentError,
     };
 }
 
@@ -60,22 +61,29 @@ pub use rt_core::{spawn, task_local};
 
 /// Marks an async function to be run by a runtime: `#[rt::main]`.
 ///
-/// The function body runs on a runtime built by
-/// `rt::runtime::Builder::new_current_thread().enable_all().build()`. Arguments:
-/// `flavor = "current_thread"` (the multi-thread flavor, Tokio's default for `main`, comes
-/// with the `rt-multi-thread` feature), `crate = "path"` to name this crate under another
-/// path.
+/// The function body runs on a runtime built by `rt::runtime::Builder`, with every driver
+/// enabled. Arguments: `flavor = "multi_thread"` (the default, with the `rt-multi-thread`
+/// feature) or `"current_thread"`, `worker_threads = N`, `crate = "path"` to name this crate
+/// under another path.
 ///
 /// ```
-/// #[rt::main(flavor = "current_thread")]
+/// #[rt::main]
 /// async fn main() {
 ///     println!("hello from rt");
 /// }
 /// ```
-#[cfg(feature = "macros")]
+#[cfg(all(feature = "macros", feature = "rt-multi-thread"))]
+pub use rt_macros::main;
+
+/// Marks an async function to be run by a runtime: `#[rt::main]` (without the
+/// `rt-multi-thread` feature, `flavor = "current_thread"` is required).
+#[cfg(all(feature = "macros", not(feature = "rt-multi-thread")))]
 pub use rt_macros::main_rt as main;
 
-/// Marks an async test function to be run on a fresh current-thread runtime: `#[rt::test]`.
+/// Marks an async test function to be run on a fresh runtime: `#[rt::test]`.
+///
+/// The default flavor is `current_thread`; `flavor = "multi_thread"` (with
+/// `worker_threads = N`) runs it on the multi-thread scheduler.
 ///
 /// ```no_run
 /// #[rt::test]
@@ -83,5 +91,9 @@ pub use rt_macros::main_rt as main;
 ///     assert_eq!(rt::spawn(async { 2 + 2 }).await.unwrap(), 4);
 /// }
 /// ```
-#[cfg(feature = "macros")]
+#[cfg(all(feature = "macros", feature = "rt-multi-thread"))]
+pub use rt_macros::test;
+
+/// Marks an async test function to be run on a fresh current-thread runtime: `#[rt::test]`.
+#[cfg(all(feature = "macros", not(feature = "rt-multi-thread")))]
 pub use rt_macros::test_rt as test;

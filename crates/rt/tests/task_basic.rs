@@ -144,16 +144,17 @@ rt_test! {
         });
         let aborter = thread::spawn({
             let abort = handle.abort_handle();
-            move || abort.abort()
+            move || {
+                abort.abort();
+                thread::current().id()
+            }
         });
-        aborter.join().unwrap();
-        // Not dropped on the aborting thread: nothing happened yet.
-        assert_eq!(drops.load(SeqCst), 0);
-        let driver = thread::current().id();
+        let aborter = aborter.join().unwrap();
         let err = rt.block_on(handle).unwrap_err();
         assert!(err.is_cancelled());
         assert_eq!(drops.load(SeqCst), 1);
-        assert_eq!(rx.recv().unwrap(), driver, "dropped on the thread driving the runtime");
+        // Dropped by the runtime (its block_on thread or a worker), never by the aborter.
+        assert_ne!(rx.recv().unwrap(), aborter, "dropped on the aborting thread");
     }
 
     #[test]
@@ -215,13 +216,14 @@ rt_test! {
         let drops = Arc::new(AtomicUsize::new(0));
         let d = drops.clone();
         rt.block_on(async move {
-            let handle = rt::spawn(async move { DropProbe::new(&d) });
-            let abort = handle.abort_handle();
-            drop(handle);
-            while !abort.is_finished() {
+            let probe = DropProbe::new(&d);
+            drop(rt::spawn(async move { probe }));
+            // The runtime drops the output once the task completes; wait for that.
+            while d.load(SeqCst) == 0 {
                 rt::task::yield_now().await;
             }
         });
+        drop(rt);
         assert_eq!(drops.load(SeqCst), 1);
     }
 
@@ -266,47 +268,10 @@ rt_test! {
     #[test]
     fn coop_budget_forces_a_yield() {
         let rt = rt();
-        rt.block_on(async {
-            let ready: Vec<_> = (0..300).map(|_| rt::spawn(async {})).collect();
-            while !ready.iter().all(|h| h.is_finished()) {
-                task::yield_now().await;
-            }
-            let other_ran = Arc::new(AtomicBool::new(false));
-            let o = other_ran.clone();
-            rt::spawn(async move { o.store(true, SeqCst) });
-            // Awaiting ready handles never returns Pending on its own; only the budget can
-            // make this loop yield, and so let the other task run before it ends.
-            let mut seen_mid_loop = false;
-            for h in ready {
-                h.await.unwrap();
-                seen_mid_loop |= other_ran.load(SeqCst);
-            }
-            assert!(seen_mid_loop, "the budget never forced a yield");
-        });
-    }
-
-    #[test]
-    fn unconstrained_never_yields_for_budget() {
-        let rt = rt();
-        rt.block_on(async {
-            let ready: Vec<_> = (0..300).map(|_| rt::spawn(async {})).collect();
-            while !ready.iter().all(|h| h.is_finished()) {
-                task::yield_now().await;
-            }
-            let other_ran = Arc::new(AtomicBool::new(false));
-            let o = other_ran.clone();
-            rt::spawn(async move { o.store(true, SeqCst) });
-            let seen = task::unconstrained(async {
-                let mut seen = false;
-                for h in ready {
-                    h.await.unwrap();
-                    seen |= other_ran.load(SeqCst);
-                }
-                seen
-            })
-            .await;
-            assert!(!seen, "unconstrained code was forced to yield");
-        });
+        // Inside a task, so on every flavour the loop and the other task share a worker
+        // (more workers may also run the other task in parallel, which is fine).
+        let seen = rt.block_on(rt.spawn(budget_probe(false))).unwrap();
+        assert!(seen, "the budget never forced a yield");
     }
 
     #[test]
@@ -391,4 +356,54 @@ rt_test! {
 fn block_in_place_on_current_thread_panics() {
     let rt = rt::runtime::Builder::new_current_thread().build().unwrap();
     rt.block_on(async { rt::task::block_in_place(|| ()) });
+}
+
+/// Spawns a task that flags when it runs, then awaits 300 ready join handles (which never
+/// return `Pending` on their own); returns whether the flag was seen before the loop ended.
+/// Only the coop budget can make the loop yield to the other task on a single worker.
+async fn budget_probe(unconstrained: bool) -> bool {
+    let ready: Vec<_> = (0..300).map(|_| rt::spawn(async {})).collect();
+    while !ready.iter().all(|h| h.is_finished()) {
+        rt::task::yield_now().await;
+    }
+    let other_ran = Arc::new(AtomicBool::new(false));
+    let o = other_ran.clone();
+    rt::spawn(async move { o.store(true, SeqCst) });
+    let await_all = async move {
+        let mut seen_mid_loop = false;
+        for h in ready {
+            h.await.unwrap();
+            seen_mid_loop |= other_ran.load(SeqCst);
+        }
+        seen_mid_loop
+    };
+    if unconstrained {
+        rt::task::unconstrained(await_all).await
+    } else {
+        await_all.await
+    }
+}
+
+/// `unconstrained` code is never forced to yield. Only observable where the other task
+/// can run nowhere else: the single-worker flavours.
+fn unconstrained_never_yields_for_budget(rt: rt::runtime::Runtime) {
+    let seen = rt.block_on(rt.spawn(budget_probe(true))).unwrap();
+    assert!(!seen, "unconstrained code was forced to yield");
+}
+
+#[test]
+fn unconstrained_never_yields_for_budget_current_thread() {
+    unconstrained_never_yields_for_budget(
+        rt::runtime::Builder::new_current_thread().build().unwrap(),
+    );
+}
+
+#[test]
+fn unconstrained_never_yields_for_budget_one_worker() {
+    unconstrained_never_yields_for_budget(
+        rt::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap(),
+    );
 }

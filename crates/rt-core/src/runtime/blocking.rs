@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::builder::{Callback, ThreadNameFn};
+use super::builder::ThreadConfig;
 use super::{context, scheduler};
 use crate::loom::{Condvar, Mutex, MutexGuard, lock};
 use crate::task::{self, JoinHandle, Notified, Schedule, Task};
@@ -29,10 +29,7 @@ pub(crate) struct Spawner {
 }
 
 pub(crate) struct PoolConfig {
-    pub(crate) thread_name: ThreadNameFn,
-    pub(crate) stack_size: Option<usize>,
-    pub(crate) after_start: Option<Callback>,
-    pub(crate) before_stop: Option<Callback>,
+    pub(crate) threads: ThreadConfig,
     pub(crate) thread_cap: usize,
     pub(crate) keep_alive: Duration,
 }
@@ -220,24 +217,27 @@ impl Spawner {
         rt: &scheduler::Handle,
         index: usize,
     ) -> io::Result<thread::JoinHandle<()>> {
-        let mut builder = thread::Builder::new().name((self.inner.config.thread_name)());
-        if let Some(size) = self.inner.config.stack_size {
-            builder = builder.stack_size(size);
-        }
-        let rt = rt.clone();
         let inner = self.inner.clone();
-        builder.spawn(move || {
-            // Blocking threads are in the runtime's context (spawn works) but not inside
-            // the runtime (they may block).
-            let _enter = context::set_current(&rt);
-            if let Some(f) = &inner.config.after_start {
-                f();
-            }
-            inner.run(index);
-            if let Some(f) = &inner.config.before_stop {
-                f();
-            }
-        })
+        // Blocking threads are in the runtime's context (spawn works) but not inside the
+        // runtime (they may block).
+        self.inner
+            .config
+            .threads
+            .spawn(rt, move || inner.run(index))
+    }
+}
+
+impl Spawner {
+    pub(crate) fn num_threads(&self) -> usize {
+        lock(&self.inner.shared).num_threads
+    }
+
+    pub(crate) fn num_idle_threads(&self) -> usize {
+        lock(&self.inner.shared).num_idle
+    }
+
+    pub(crate) fn queue_depth(&self) -> usize {
+        lock(&self.inner.shared).queue.len()
     }
 }
 

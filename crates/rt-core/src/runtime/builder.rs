@@ -8,10 +8,47 @@ use std::time::Duration;
 use super::blocking::{BlockingPool, PoolConfig};
 use super::current_thread::CurrentThread;
 use super::driver::{DriverConfig, DriverHandles, DriverLayer, DriverStack, ParkThread};
+use super::multi_thread::{self, MultiThread};
 use super::{Handle, Runtime, Scheduler, scheduler};
 
 pub(crate) type Callback = Arc<dyn Fn() + Send + Sync>;
 pub(crate) type ThreadNameFn = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// How the runtime starts its threads, workers and blocking pool alike.
+#[derive(Clone)]
+pub(crate) struct ThreadConfig {
+    pub(crate) name: ThreadNameFn,
+    pub(crate) stack_size: Option<usize>,
+    pub(crate) after_start: Option<Callback>,
+    pub(crate) before_stop: Option<Callback>,
+}
+
+impl ThreadConfig {
+    /// Starts a named thread that, inside `rt`'s context, runs the start hook, `f`, then
+    /// the stop hook.
+    pub(crate) fn spawn(
+        &self,
+        rt: &scheduler::Handle,
+        f: impl FnOnce() + Send + 'static,
+    ) -> io::Result<std::thread::JoinHandle<()>> {
+        let mut builder = std::thread::Builder::new().name((self.name)());
+        if let Some(size) = self.stack_size {
+            builder = builder.stack_size(size);
+        }
+        let config = self.clone();
+        let rt = rt.clone();
+        builder.spawn(move || {
+            let _enter = super::context::set_current(&rt);
+            if let Some(hook) = &config.after_start {
+                hook();
+            }
+            f();
+            if let Some(hook) = &config.before_stop {
+                hook();
+            }
+        })
+    }
+}
 
 /// Builds a runtime with custom configuration values.
 ///
@@ -48,6 +85,7 @@ pub struct Builder {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     CurrentThread,
+    MultiThread,
 }
 
 /// What the scheduler reads from the builder.
@@ -62,6 +100,9 @@ const DEFAULT_MAX_BLOCKING_THREADS: usize = 512;
 const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(10);
 const DEFAULT_EVENT_INTERVAL: u32 = 61;
 const DEFAULT_CURRENT_THREAD_GLOBAL_QUEUE_INTERVAL: u32 = 31;
+const DEFAULT_MULTI_THREAD_GLOBAL_QUEUE_INTERVAL: u32 = 61;
+/// The environment variable that sets the default number of worker threads.
+const WORKER_THREADS_ENV: &str = "RT_WORKER_THREADS";
 
 impl Builder {
     /// Returns a new builder with the current-thread scheduler selected: every task runs on
@@ -70,6 +111,23 @@ impl Builder {
     /// Configuration methods can be chained on the return value.
     pub fn new_current_thread() -> Builder {
         Builder::new(Kind::CurrentThread)
+    }
+
+    /// Returns a new builder with the multi-thread, work-stealing scheduler selected: tasks
+    /// run on a pool of worker threads, one per core by default.
+    ///
+    /// The default number of workers can be set with the `RT_WORKER_THREADS` environment
+    /// variable; [`worker_threads`](Builder::worker_threads) overrides both.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt_core::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let out = rt.block_on(async { rt_core::spawn(async { 3 }).await.unwrap() });
+    /// assert_eq!(out, 3);
+    /// ```
+    pub fn new_multi_thread() -> Builder {
+        Builder::new(Kind::MultiThread)
     }
 
     fn new(kind: Kind) -> Builder {
@@ -117,7 +175,8 @@ impl Builder {
         self
     }
 
-    /// Sets the number of worker threads the multi-thread scheduler uses.
+    /// Sets the number of worker threads the multi-thread scheduler uses (default: the number
+    /// of cores, or `RT_WORKER_THREADS` when set).
     ///
     /// The current-thread scheduler ignores it.
     ///
@@ -267,38 +326,76 @@ impl Builder {
         for layer in std::mem::take(&mut self.driver_layers) {
             layer(&mut stack)?;
         }
-        let blocking_pool = BlockingPool::new(PoolConfig {
-            thread_name: self.thread_name.clone(),
+        let threads = ThreadConfig {
+            name: self.thread_name.clone(),
             stack_size: self.thread_stack_size,
             after_start: self.after_start.clone(),
             before_stop: self.before_stop.clone(),
+        };
+        let blocking_pool = BlockingPool::new(PoolConfig {
+            threads: threads.clone(),
             thread_cap: self.max_blocking_threads,
             keep_alive: self.keep_alive.unwrap_or(DEFAULT_KEEP_ALIVE),
         });
-        match self.kind {
+        let (scheduler, handle) = match self.kind {
             Kind::CurrentThread => {
-                let config = Config {
-                    global_queue_interval: self
-                        .global_queue_interval
-                        .unwrap_or(DEFAULT_CURRENT_THREAD_GLOBAL_QUEUE_INTERVAL),
-                    event_interval: self.event_interval,
-                    before_park: self.before_park.clone(),
-                    after_unpark: self.after_unpark.clone(),
-                };
+                let config = self.config(DEFAULT_CURRENT_THREAD_GLOBAL_QUEUE_INTERVAL);
                 let (scheduler, handle) = CurrentThread::new(
                     stack.driver,
                     stack.handles,
                     blocking_pool.spawner().clone(),
                     config,
                 );
-                Ok(Runtime::from_parts(
+                (
                     Scheduler::CurrentThread(scheduler),
-                    Handle {
-                        inner: scheduler::Handle::CurrentThread(handle),
-                    },
-                    blocking_pool,
-                ))
+                    scheduler::Handle::CurrentThread(handle),
+                )
             }
+            Kind::MultiThread => {
+                let (scheduler, handle) = MultiThread::new(multi_thread::Parts {
+                    num_workers: self.num_workers(),
+                    driver: stack.driver,
+                    driver_handles: stack.handles,
+                    blocking_spawner: blocking_pool.spawner().clone(),
+                    config: self.config(DEFAULT_MULTI_THREAD_GLOBAL_QUEUE_INTERVAL),
+                    thread_config: threads,
+                })?;
+                (
+                    Scheduler::MultiThread(scheduler),
+                    scheduler::Handle::MultiThread(handle),
+                )
+            }
+        };
+        Ok(Runtime::from_parts(
+            scheduler,
+            Handle { inner: handle },
+            blocking_pool,
+        ))
+    }
+
+    fn config(&self, default_global_queue_interval: u32) -> Config {
+        Config {
+            global_queue_interval: self
+                .global_queue_interval
+                .unwrap_or(default_global_queue_interval),
+            event_interval: self.event_interval,
+            before_park: self.before_park.clone(),
+            after_unpark: self.after_unpark.clone(),
+        }
+    }
+
+    /// `worker_threads`, else `RT_WORKER_THREADS`, else the number of cores.
+    #[track_caller]
+    fn num_workers(&self) -> usize {
+        if let Some(n) = self.worker_threads {
+            return n;
+        }
+        match std::env::var(WORKER_THREADS_ENV) {
+            Ok(value) => match value.trim().parse::<usize>() {
+                Ok(n) if n > 0 => n,
+                _ => panic!("\"{WORKER_THREADS_ENV}\" must be a positive integer, got {value:?}"),
+            },
+            Err(_) => std::thread::available_parallelism().map_or(1, usize::from),
         }
     }
 }

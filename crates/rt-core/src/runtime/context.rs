@@ -192,6 +192,20 @@ pub(crate) fn runtime_entered() -> EnterRuntime {
         .unwrap_or(EnterRuntime::NotEntered)
 }
 
+/// Leaves the runtime for the duration of `f` (a blocking region: `block_in_place`), so
+/// that `f` may block, even on another runtime.
+pub(crate) fn exit_runtime<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(EnterRuntime);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let _ = CONTEXT.try_with(|cx| cx.runtime.set(self.0));
+        }
+    }
+    let prev = CONTEXT.with(|cx| cx.runtime.replace(EnterRuntime::NotEntered));
+    let _reset = Reset(prev);
+    f()
+}
+
 /// Runs `f` with `cx` as this thread's scheduler context.
 pub(crate) fn set_scheduler<R>(cx: &scheduler::Context, f: impl FnOnce() -> R) -> R {
     CONTEXT.with(|c| c.scheduler.set(cx, f))
@@ -212,7 +226,15 @@ pub(crate) fn with_scheduler<R>(f: impl FnOnce(Option<&scheduler::Context>) -> R
 /// scheduler drives this thread.
 pub(crate) fn defer(waker: &Waker) {
     let deferred = CONTEXT
-        .try_with(|c| c.scheduler.with(|cx| cx.is_some_and(|cx| cx.defer(waker))))
+        .try_with(|c| {
+            c.scheduler.with(|cx| match cx {
+                Some(cx) => {
+                    cx.defer(waker);
+                    true
+                }
+                None => false,
+            })
+        })
         .unwrap_or(false);
     if !deferred {
         waker.wake_by_ref();

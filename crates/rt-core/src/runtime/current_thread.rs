@@ -15,12 +15,13 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Poll, Wake, Waker};
 use std::thread::{self, Thread};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::blocking::Spawner;
 use super::builder::Config;
 use super::context;
 use super::driver::{Driver, DriverHandles, Unpark};
+use super::metrics::{SchedulerMetrics, WorkerMetrics};
 use super::scheduler;
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering::*};
 use crate::loom::{Mutex, lock};
@@ -43,6 +44,8 @@ pub(crate) struct Handle {
     pub(crate) blocking_spawner: Spawner,
     pub(crate) config: Config,
     pub(crate) runtime_id: super::Id,
+    pub(crate) scheduler_metrics: SchedulerMetrics,
+    pub(crate) worker_metrics: WorkerMetrics,
 }
 
 struct Shared {
@@ -68,6 +71,8 @@ struct Core {
     yielded: Vec<Notified<Arc<Handle>>>,
     /// Tasks left to run before the inject queue is looked at first.
     inject_countdown: u32,
+    /// When the thread last woke up, for the busy-duration metric.
+    busy_since: Instant,
     driver: Option<Box<dyn Driver>>,
 }
 
@@ -103,10 +108,13 @@ impl CurrentThread {
             blocking_spawner,
             config,
             runtime_id: super::Id::next(),
+            scheduler_metrics: SchedulerMetrics::default(),
+            worker_metrics: WorkerMetrics::default(),
         });
         let core = Box::new(Core {
             tasks: VecDeque::with_capacity(64),
             yielded: Vec::new(),
+            busy_since: Instant::now(),
             inject_countdown: handle.config.global_queue_interval,
             driver: Some(driver),
         });
@@ -153,7 +161,7 @@ impl CurrentThread {
             return;
         };
         let cx = scheduler::Context::CurrentThread(Context::new(handle.clone()));
-        let scheduler::Context::CurrentThread(ct) = &cx;
+        let ct = cx.expect_current_thread();
         context::set_scheduler(&cx, || {
             core = ct
                 .enter(core, || handle.shared.owned.close_and_shutdown_all())
@@ -195,7 +203,7 @@ impl<'a> CoreGuard<'a> {
     }
 
     fn block_on<F: Future>(self, future: Pin<&mut F>) -> F::Output {
-        let scheduler::Context::CurrentThread(ct) = &self.cx;
+        let ct = self.cx.expect_current_thread();
         let core = ct.core.borrow_mut().take().expect("core present");
         let (core, output) = context::set_scheduler(&self.cx, || ct.run(core, future));
         *ct.core.borrow_mut() = Some(core);
@@ -205,7 +213,7 @@ impl<'a> CoreGuard<'a> {
 
 impl Drop for CoreGuard<'_> {
     fn drop(&mut self) {
-        let scheduler::Context::CurrentThread(ct) = &self.cx;
+        let ct = self.cx.expect_current_thread();
         if let Some(core) = ct.core.borrow_mut().take() {
             *lock(&self.scheduler.core) = Some(core);
             for waiter in lock(&self.scheduler.waiters).drain(..) {
@@ -254,6 +262,7 @@ impl Context {
                     };
                     continue 'outer;
                 };
+                handle.worker_metrics.incr_poll_count();
                 let (c, again) = self.enter(core, || task.run());
                 core = c;
                 match again {
@@ -287,12 +296,19 @@ impl Context {
             core = self.enter(core, || f()).0;
         }
         if core.tasks.is_empty() && handle.mark_parked() {
+            let metrics = &handle.worker_metrics;
+            metrics.set_local_queue_depth(0);
+            metrics.add_busy_duration(core.busy_since.elapsed());
+            metrics.incr_park_count();
+            metrics.incr_park_unpark_count();
             core = self
                 .enter(core, || {
                     driver.park(None);
                     self.wake_deferred();
                 })
                 .0;
+            metrics.incr_park_unpark_count();
+            core.busy_since = Instant::now();
             lock(&handle.shared.inject).parked = false;
         }
         if let Some(f) = &handle.config.after_unpark {
@@ -314,6 +330,9 @@ impl Context {
         // Yielded tasks go behind what the driver and the deferred wakes just queued.
         let Core { tasks, yielded, .. } = &mut *core;
         tasks.extend(yielded.drain(..));
+        self.handle
+            .worker_metrics
+            .set_local_queue_depth(tasks.len());
         core.driver = Some(driver);
         core
     }
@@ -362,6 +381,7 @@ impl Handle {
         F::Output: Send + 'static,
     {
         let (join, notified) = self.shared.owned.bind(future, self.clone(), id);
+        self.scheduler_metrics.incr_spawned_tasks_count();
         if let Some(notified) = notified {
             self.schedule(notified);
         }
@@ -425,6 +445,15 @@ impl Handle {
         if unpark {
             self.unpark.unpark();
         }
+    }
+
+    pub(crate) fn num_alive_tasks(&self) -> usize {
+        self.shared.owned.len()
+    }
+
+    pub(crate) fn global_queue_depth(&self) -> usize {
+        // Ordering: a statistic.
+        self.shared.inject_len.load(Relaxed)
     }
 
     /// Whether this thread currently drives this runtime.

@@ -5,8 +5,6 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::Location;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
 
 use super::context::{self, SetCurrentGuard, ThreadLocalDestroyed};
 use super::scheduler;
@@ -133,21 +131,19 @@ impl Handle {
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _enter = context::enter_runtime(&self.inner);
-        let mut future = std::pin::pin!(future);
-        let waker = Waker::from(Arc::new(ThreadUnpark(std::thread::current())));
-        let mut cx = Context::from_waker(&waker);
-        loop {
-            if let Poll::Ready(output) = crate::task::budget(|| future.as_mut().poll(&mut cx)) {
-                return output;
-            }
-            std::thread::park();
-        }
+        super::park_thread_block_on(future)
+    }
+
+    /// Returns a view of the runtime's metrics.
+    pub fn metrics(&self) -> super::RuntimeMetrics {
+        super::RuntimeMetrics::new(self.clone())
     }
 
     /// Returns the flavor of the runtime's scheduler.
     pub fn runtime_flavor(&self) -> RuntimeFlavor {
         match self.inner {
             scheduler::Handle::CurrentThread(_) => RuntimeFlavor::CurrentThread,
+            scheduler::Handle::MultiThread(_) => RuntimeFlavor::MultiThread,
         }
     }
 
@@ -161,19 +157,6 @@ impl Handle {
     #[doc(hidden)]
     pub fn __driver_handle<T: std::any::Any>(&self) -> Option<&T> {
         self.inner.driver_handles().get::<T>()
-    }
-}
-
-/// Wakes the thread blocked in `Handle::block_on`.
-struct ThreadUnpark(std::thread::Thread);
-
-impl Wake for ThreadUnpark {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.unpark();
     }
 }
 

@@ -10,11 +10,14 @@ mod current_thread;
 pub mod driver;
 mod handle;
 mod id;
+mod metrics;
+pub(crate) mod multi_thread;
 pub(crate) mod scheduler;
 
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, RuntimeFlavor, TryCurrentError};
 pub use id::Id;
+pub use metrics::RuntimeMetrics;
 
 use std::fmt;
 use std::future::Future;
@@ -22,6 +25,7 @@ use std::time::Duration;
 
 use blocking::BlockingPool;
 use current_thread::CurrentThread;
+use multi_thread::MultiThread;
 
 use crate::task::JoinHandle;
 
@@ -50,9 +54,27 @@ pub struct Runtime {
 
 enum Scheduler {
     CurrentThread(CurrentThread),
+    MultiThread(MultiThread),
 }
 
 impl Runtime {
+    /// Creates a multi-thread runtime with the default configuration: one worker per core
+    /// (or `RT_WORKER_THREADS`), all drivers enabled.
+    ///
+    /// # Errors
+    ///
+    /// Returns an error if a driver cannot be created or a worker thread cannot start.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt_core::runtime::Runtime::new().unwrap();
+    /// assert_eq!(rt.block_on(rt.spawn(async { 1 + 1 })).unwrap(), 2);
+    /// ```
+    pub fn new() -> std::io::Result<Runtime> {
+        Builder::new_multi_thread().enable_all().build()
+    }
+
     fn from_parts(scheduler: Scheduler, handle: Handle, blocking_pool: BlockingPool) -> Runtime {
         Runtime {
             scheduler,
@@ -119,11 +141,14 @@ impl Runtime {
     /// ```
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        match &self.scheduler {
-            Scheduler::CurrentThread(scheduler) => {
-                let scheduler::Handle::CurrentThread(handle) = &self.handle.inner;
+        match (&self.scheduler, &self.handle.inner) {
+            (Scheduler::CurrentThread(scheduler), scheduler::Handle::CurrentThread(handle)) => {
                 scheduler.block_on(handle, future)
             }
+            (Scheduler::MultiThread(scheduler), scheduler::Handle::MultiThread(handle)) => {
+                scheduler.block_on(handle, future)
+            }
+            _ => unreachable!("a runtime's scheduler and handle have the same flavor"),
         }
     }
 
@@ -170,11 +195,14 @@ impl Runtime {
     fn shutdown(&mut self, timeout: Option<Duration>) {
         // Task destructors run inside the runtime's context, so they may use it.
         let _guard = context::set_current(&self.handle.inner);
-        match &self.scheduler {
-            Scheduler::CurrentThread(scheduler) => {
-                let scheduler::Handle::CurrentThread(handle) = &self.handle.inner;
-                scheduler.shutdown(handle);
+        match (&self.scheduler, &self.handle.inner) {
+            (Scheduler::CurrentThread(scheduler), scheduler::Handle::CurrentThread(handle)) => {
+                scheduler.shutdown(handle)
             }
+            (Scheduler::MultiThread(scheduler), scheduler::Handle::MultiThread(handle)) => {
+                scheduler.shutdown(handle)
+            }
+            _ => unreachable!("a runtime's scheduler and handle have the same flavor"),
         }
         self.blocking_pool.shutdown(timeout);
     }
@@ -192,6 +220,36 @@ impl fmt::Debug for Runtime {
             .field("flavor", &self.handle.runtime_flavor())
             .field("id", &self.handle.id())
             .finish()
+    }
+}
+
+/// Blocks this thread on `future`, parking it between polls; the runtime (entered by the
+/// caller) runs its tasks elsewhere.
+fn park_thread_block_on<F: Future>(future: F) -> F::Output {
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+
+    /// Wakes the blocked thread.
+    struct ThreadUnpark(std::thread::Thread);
+
+    impl Wake for ThreadUnpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    let mut future = std::pin::pin!(future);
+    let waker = Waker::from(Arc::new(ThreadUnpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    loop {
+        if let Poll::Ready(output) = crate::task::budget(|| future.as_mut().poll(&mut cx)) {
+            return output;
+        }
+        std::thread::park();
     }
 }
 

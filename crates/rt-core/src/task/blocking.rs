@@ -48,8 +48,10 @@ where
 
 /// Runs the provided blocking function on the current thread without blocking the executor.
 ///
-/// On the multi-thread runtime this hands the worker's queued tasks to another thread while
-/// `f` runs. Outside any runtime, `f` simply runs.
+/// On a worker of the multi-thread runtime this hands the worker (its queued tasks and its
+/// place in the scheduler) to a new thread while `f` runs on this one; the calling task is
+/// not rescheduled meanwhile. Inside `f` the thread is not in the runtime, so `f` may block,
+/// even on another runtime. Outside any runtime, `f` simply runs.
 ///
 /// # Panics
 ///
@@ -62,9 +64,7 @@ where
 {
     match context::runtime_entered() {
         EnterRuntime::NotEntered => f(),
-        EnterRuntime::Entered => {
-            panic!("can call blocking only when running on the multi-threaded runtime")
-        }
+        EnterRuntime::Entered => crate::runtime::multi_thread::block_in_place(f),
     }
 }
 

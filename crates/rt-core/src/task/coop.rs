@@ -65,6 +65,7 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
         let mut budget = cell.get();
         match &mut budget.0 {
             Some(0) => {
+                record_forced_yield();
                 // Yield: run again after the driver had its turn.
                 if !super::waker::yield_current_task(cx.waker()) {
                     context::defer(cx.waker());
@@ -81,6 +82,15 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
         }
     })
     .unwrap_or(Poll::Ready(RestoreOnPending(Cell::new(Budget(None)))))
+}
+
+/// Counts a forced yield in the runtime's metrics.
+fn record_forced_yield() {
+    let _ = context::with_current(|handle| {
+        if let Some(handle) = handle {
+            handle.scheduler_metrics().incr_budget_forced_yield_count();
+        }
+    });
 }
 
 /// Refunds a budget unit on drop, unless the operation made progress.
