@@ -10,7 +10,7 @@
 //! - **I3.** The last searcher to find work, or to give up and park, wakes another worker if
 //!   work is still queued, so work is never left with everyone asleep.
 
-use crate::loom::atomic::{AtomicUsize, Ordering::SeqCst};
+use crate::loom::atomic::{AtomicUsize, Ordering::SeqCst, fence};
 use crate::loom::{Mutex, lock};
 
 const UNPARK_SHIFT: usize = 16;
@@ -45,9 +45,11 @@ impl Idle {
     /// The worker to wake for new work, if one should be (I1). It is counted as unparked and
     /// searching from now on.
     pub(super) fn worker_to_notify(&self) -> Option<usize> {
-        // Ordering: SeqCst for this whole protocol: the checks here must be ordered with the
-        // queue pushes that precede them and with the parking workers' last looks at the
-        // queues (a Dekker-style pattern).
+        // Ordering: a Dekker pattern. The notifier pushed work, then reads this state; a
+        // parking searcher updates this state, then looks at the queues (after the fence in
+        // `Handle::notify_if_work_pending`). The fences order each side's store before its
+        // load, so one of them sees the other: the work is never left with all asleep.
+        fence(SeqCst);
         if !self.notify_should_wakeup() {
             return None;
         }

@@ -21,6 +21,9 @@ mod park;
 pub(crate) mod queue;
 mod worker;
 
+#[cfg(all(test, rt_loom))]
+mod tests;
+
 pub(crate) use worker::{Context, block_in_place};
 
 use std::collections::VecDeque;
@@ -34,7 +37,7 @@ use super::builder::{Config, ThreadConfig};
 use super::driver::{Driver, DriverHandles};
 use super::metrics::{SchedulerMetrics, WorkerMetrics};
 use super::{context, scheduler};
-use crate::loom::atomic::{AtomicUsize, Ordering::*};
+use crate::loom::atomic::{AtomicUsize, Ordering::*, fence};
 use crate::loom::{Mutex, lock};
 use crate::task::list::OwnedTasks;
 use crate::task::{Id, JoinHandle, Notified};
@@ -274,6 +277,8 @@ impl Handle {
 
     /// Wakes a worker if any queue still holds work (rule I3).
     fn notify_if_work_pending(&self) {
+        // Ordering: the other half of the Dekker pattern in `Idle::worker_to_notify`.
+        fence(SeqCst);
         let pending = self
             .shared
             .remotes

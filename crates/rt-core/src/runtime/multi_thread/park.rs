@@ -8,7 +8,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::loom::atomic::{AtomicUsize, Ordering::SeqCst};
+use crate::loom::UnsafeCell;
+use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering::*};
 use crate::loom::{Condvar, Mutex, lock};
 use crate::runtime::driver::{Driver, Unpark};
 
@@ -19,7 +20,7 @@ const NOTIFIED: usize = 3;
 
 /// The driver all workers share.
 pub(super) struct SharedDriver {
-    driver: Mutex<Box<dyn Driver>>,
+    driver: TryLock<Box<dyn Driver>>,
     unpark: Arc<dyn Unpark>,
 }
 
@@ -27,14 +28,67 @@ impl SharedDriver {
     pub(super) fn new(driver: Box<dyn Driver>) -> SharedDriver {
         let unpark = driver.unparker();
         SharedDriver {
-            driver: Mutex::new(driver),
+            driver: TryLock::new(driver),
             unpark,
         }
     }
 
-    /// Shuts the driver down (waits for a worker still parked on it to return).
+    /// Shuts the driver down, once every worker has stopped.
     pub(super) fn shutdown(&self) {
-        lock(&self.driver).shutdown();
+        let mut driver = self
+            .driver
+            .try_lock()
+            .expect("a worker still parks on the driver at shutdown");
+        driver.with_mut(|driver| driver.shutdown());
+    }
+}
+
+/// A lock that is only ever tried, never waited for: the driver goes to whichever worker
+/// parks first, and the others park on their own condvar instead of waiting for it.
+struct TryLock<T> {
+    locked: AtomicBool,
+    data: UnsafeCell<T>,
+}
+
+// SAFETY: the data is only reached through a guard, and at most one guard exists at a time
+// (the `locked` flag is taken by compare-exchange); `T: Send` lets it move between the
+// threads that take turns holding it.
+unsafe impl<T: Send> Sync for TryLock<T> {}
+
+struct TryLockGuard<'a, T> {
+    lock: &'a TryLock<T>,
+}
+
+impl<T> TryLock<T> {
+    fn new(data: T) -> TryLock<T> {
+        TryLock {
+            locked: AtomicBool::new(false),
+            data: UnsafeCell::new(data),
+        }
+    }
+
+    fn try_lock(&self) -> Option<TryLockGuard<'_, T>> {
+        // Ordering: Acquire pairs with the Release of the previous holder's unlock, so its
+        // use of the data happens before ours.
+        self.locked
+            .compare_exchange(false, true, Acquire, Relaxed)
+            .ok()
+            .map(|_| TryLockGuard { lock: self })
+    }
+}
+
+impl<T> TryLockGuard<'_, T> {
+    fn with_mut<R>(&mut self, f: impl FnOnce(&mut T) -> R) -> R {
+        // SAFETY: this guard is the only one (see `TryLock`), and `&mut self` makes this the
+        // only access through it.
+        self.lock.data.with_mut(|ptr| f(unsafe { &mut *ptr }))
+    }
+}
+
+impl<T> Drop for TryLockGuard<'_, T> {
+    fn drop(&mut self) {
+        // Ordering: Release publishes our use of the data to the next holder.
+        self.lock.locked.store(false, Release);
     }
 }
 
@@ -87,11 +141,10 @@ impl Parker {
         {
             return;
         }
-        let driver = inner.shared.driver.try_lock();
-        match driver {
-            Ok(mut driver) => inner.park_driver(&mut **driver, timeout),
-            Err(_) if timeout.is_some() => {}
-            Err(_) => inner.park_condvar(),
+        match inner.shared.driver.try_lock() {
+            Some(mut driver) => driver.with_mut(|driver| inner.park_driver(&mut **driver, timeout)),
+            None if timeout.is_some() => {}
+            None => inner.park_condvar(),
         }
     }
 }
