@@ -265,3 +265,28 @@ fn dropping_the_runtime_joins_its_workers() {
     drop(rt);
     assert_eq!(live.load(SeqCst), 0, "every worker thread has stopped");
 }
+
+/// Regression: a worker that was yielding when shutdown began used to swallow its shutdown
+/// wake-up in a non-blocking poll of the driver, then park for good; dropping the runtime
+/// then waited forever.
+#[test]
+fn shutdown_while_workers_yield_does_not_hang() {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for _ in 0..200 {
+            let rt = multi(2);
+            for _ in 0..8 {
+                rt.spawn(async {
+                    for _ in 0..50 {
+                        rt::task::yield_now().await;
+                    }
+                });
+            }
+            thread::sleep(Duration::from_micros(200));
+            drop(rt);
+        }
+        tx.send(()).unwrap();
+    });
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("dropping a runtime hung: a worker never saw the shutdown");
+}

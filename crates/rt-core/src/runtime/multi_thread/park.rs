@@ -128,9 +128,8 @@ impl Parker {
         }
     }
 
-    /// Sleeps until unparked (`None`), or polls the driver without blocking (`Some(ZERO)`,
-    /// the only timeout the scheduler uses).
-    pub(super) fn park(&mut self, timeout: Option<Duration>) {
+    /// Sleeps until unparked: on the driver if no other worker holds it, else on the condvar.
+    pub(super) fn park(&mut self) {
         let inner = &self.inner;
         // Ordering: SeqCst throughout, as the thread parker: a small state machine both
         // sides must see in one order.
@@ -142,15 +141,25 @@ impl Parker {
             return;
         }
         match inner.shared.driver.try_lock() {
-            Some(mut driver) => driver.with_mut(|driver| inner.park_driver(&mut **driver, timeout)),
-            None if timeout.is_some() => {}
+            Some(mut driver) => driver.with_mut(|driver| inner.park_driver(&mut **driver)),
             None => inner.park_condvar(),
+        }
+    }
+
+    /// Polls the driver for ready events without blocking, if no other worker holds it.
+    ///
+    /// Leaves the state word alone: a notification that arrived for this worker stays
+    /// pending for its next `park`. (Consuming it here lost the shutdown wake-up of a worker
+    /// that was busy when shutdown began: it then parked for good.)
+    pub(super) fn poll_driver(&mut self) {
+        if let Some(mut driver) = self.inner.shared.driver.try_lock() {
+            driver.with_mut(|driver| driver.park(Some(Duration::ZERO)));
         }
     }
 }
 
 impl Inner {
-    fn park_driver(&self, driver: &mut dyn Driver, timeout: Option<Duration>) {
+    fn park_driver(&self, driver: &mut dyn Driver) {
         match self
             .state
             .compare_exchange(EMPTY, PARKED_DRIVER, SeqCst, SeqCst)
@@ -163,7 +172,7 @@ impl Inner {
             }
             Err(actual) => panic!("inconsistent park state: {actual}"),
         }
-        driver.park(timeout);
+        driver.park(None);
         match self.state.swap(EMPTY, SeqCst) {
             NOTIFIED | PARKED_DRIVER => {}
             actual => panic!("inconsistent park_driver state: {actual}"),

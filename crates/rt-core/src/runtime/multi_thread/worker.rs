@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::mem;
 use std::sync::Arc;
 use std::task::Waker;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::queue::Local;
 use super::{Handle, park};
@@ -12,6 +12,14 @@ use crate::loom::{Mutex, lock};
 use crate::runtime::metrics::WorkerMetrics;
 use crate::runtime::{context, scheduler};
 use crate::task::{Notified, Reschedule, Schedule, Task};
+
+/// How a worker parks.
+enum Park {
+    /// Sleep until notified.
+    Sleep,
+    /// Poll the driver for ready events without sleeping.
+    Poll,
+}
 
 /// Polls of tasks from the LIFO slot in a row, before the run queue gets a turn.
 const MAX_LIFO_POLLS_PER_TICK: usize = 3;
@@ -248,7 +256,7 @@ impl Context {
             core.tick = core.tick.wrapping_add(1);
             if core.tick % worker.handle.config.event_interval == 0 {
                 // Let the driver deliver events even while tasks keep us busy.
-                core = self.park_timeout(core, Some(Duration::ZERO));
+                core = self.park_internal(core, Park::Poll);
                 core.maintenance(worker);
             }
             if let Some(task) = core.next_task(worker) {
@@ -262,7 +270,7 @@ impl Context {
             core = if self.defer.borrow().is_empty() && core.yielded.is_empty() {
                 self.park(core)
             } else {
-                self.park_timeout(core, Some(Duration::ZERO))
+                self.park_internal(core, Park::Poll)
             };
         }
         // Shutting down: cancel every task (each worker helps), then hand the core over.
@@ -324,7 +332,7 @@ impl Context {
                 metrics.add_busy_duration(core.busy_since.elapsed());
                 metrics.incr_park_count();
                 metrics.incr_park_unpark_count();
-                core = self.park_timeout(core, None);
+                core = self.park_internal(core, Park::Sleep);
                 metrics.incr_park_unpark_count();
                 core.busy_since = Instant::now();
                 core.maintenance(worker);
@@ -339,13 +347,16 @@ impl Context {
         core
     }
 
-    /// Parks on the driver or condvar (`None`), or polls the driver (`Some(ZERO)`), with the
-    /// core in the context so wakes from the driver reach the local queue.
-    fn park_timeout(&self, mut core: Box<Core>, timeout: Option<Duration>) -> Box<Core> {
+    /// Sleeps on the driver or condvar, or polls the driver, with the core in the context so
+    /// wakes from the driver reach the local queue.
+    fn park_internal(&self, mut core: Box<Core>, how: Park) -> Box<Core> {
         let worker = &*self.worker;
         let mut park = core.park.take().expect("park missing");
         *self.core.borrow_mut() = Some(core);
-        park.park(timeout);
+        match how {
+            Park::Sleep => park.park(),
+            Park::Poll => park.poll_driver(),
+        }
         self.wake_deferred();
         let mut core = self
             .core
@@ -424,7 +435,7 @@ fn schedule_local(worker: &Worker, core: &mut Core, task: Notified<Arc<Handle>>)
         true
     };
     // While parked (the driver is delivering events), wakes come in batches: notify once
-    // after the park instead (`park_timeout`).
+    // after the park instead (`park_internal`).
     if should_notify && core.park.is_some() {
         worker.handle.notify_parked();
     }

@@ -89,7 +89,7 @@ impl World {
                 if self.done.load(Acquire) >= total {
                     return;
                 }
-                parker.park(None);
+                parker.park();
                 if self.jobs.load(Acquire) > 0 {
                     is_searching = !self.idle.unpark_worker_by_id(index);
                     break;
@@ -171,13 +171,28 @@ fn two_parkers_share_the_driver() {
         let mut b = Parker::new(driver);
         let (ua, ub) = (a.unparker(), b.unparker());
         // One parks on the driver, the other on its condvar: both unparks must land.
-        let tb = thread::spawn(move || b.park(None));
+        let tb = thread::spawn(move || b.park());
         let t = thread::spawn(move || {
             ua.unpark();
             ub.unpark();
         });
-        a.park(None);
+        a.park();
         t.join().unwrap();
         tb.join().unwrap();
+    });
+}
+
+#[test]
+fn a_poll_of_the_driver_never_swallows_a_wake() {
+    loom::model(|| {
+        let driver = Arc::new(SharedDriver::new(Box::new(ParkThread::new())));
+        let mut parker = Parker::new(driver);
+        let unparker = parker.unparker();
+        let waker = thread::spawn(move || unparker.unpark());
+        // A busy worker polls the driver; the wake (shutdown's, say) must still reach its
+        // next sleep, or this park never returns and loom reports the deadlock.
+        parker.poll_driver();
+        parker.park();
+        waker.join().unwrap();
     });
 }
