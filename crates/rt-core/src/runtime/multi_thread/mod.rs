@@ -21,7 +21,7 @@ mod park;
 pub(crate) mod queue;
 mod worker;
 
-#[cfg(all(test, rt_loom))]
+#[cfg(test)]
 mod tests;
 
 pub(crate) use worker::{Context, block_in_place};
