@@ -426,6 +426,101 @@ fn yield_many(c: &mut Criterion) {
     group.finish();
 }
 
+/// Ping-pongs in flight per iteration.
+const NUM_PINGS: usize = 1_000;
+
+/// Tokio's `ping_pong`: from one task, `NUM_PINGS` tasks are spawned; each spawns a peer,
+/// sends it a message and waits for its reply, through two oneshot channels.
+///
+/// Fairness: all three runtimes use the same oneshot, `futures-channel`'s, which belongs to
+/// none of them (rt has no oneshot of its own yet), so this measures the schedulers'
+/// spawn and wake paths, not their channels.
+fn ping_pong(c: &mut Criterion) {
+    use futures_channel::oneshot;
+
+    /// One round trip: spawn a peer, ping it, wait for its pong.
+    macro_rules! round_trip {
+        ($spawn:expr, $latch:expr) => {{
+            let latch = $latch;
+            async move {
+                let (ping_tx, ping_rx) = oneshot::channel::<()>();
+                let (pong_tx, pong_rx) = oneshot::channel::<()>();
+                $spawn(async move {
+                    ping_rx.await.unwrap();
+                    pong_tx.send(()).unwrap();
+                });
+                ping_tx.send(()).unwrap();
+                pong_rx.await.unwrap();
+                latch.count_down();
+            }
+        }};
+    }
+
+    let mut group = group(c, "ping_pong");
+    let latch = Arc::new(Latch::new());
+
+    {
+        let rt = rt_runtime();
+        group.bench_function("rt", |b| {
+            b.iter(|| {
+                latch.arm(NUM_PINGS);
+                let pings = latch.clone();
+                drop(rt.spawn(async move {
+                    for _ in 0..NUM_PINGS {
+                        drop(rt::spawn(round_trip!(
+                            |f| drop(rt::spawn(f)),
+                            pings.clone()
+                        )));
+                    }
+                }));
+                rt.block_on(latch.wait());
+            })
+        });
+    }
+
+    {
+        let rt = tokio_runtime();
+        group.bench_function("tokio", |b| {
+            b.iter(|| {
+                latch.arm(NUM_PINGS);
+                let pings = latch.clone();
+                drop(rt.spawn(async move {
+                    for _ in 0..NUM_PINGS {
+                        drop(tokio::spawn(round_trip!(
+                            |f| drop(tokio::spawn(f)),
+                            pings.clone()
+                        )));
+                    }
+                }));
+                rt.block_on(latch.wait());
+            })
+        });
+    }
+
+    {
+        let pool = SmolPool::new();
+        group.bench_function("smol", |b| {
+            b.iter(|| {
+                latch.arm(NUM_PINGS);
+                let pings = latch.clone();
+                let ex = pool.ex.clone();
+                pool.ex
+                    .spawn(async move {
+                        for _ in 0..NUM_PINGS {
+                            let inner = ex.clone();
+                            ex.spawn(round_trip!(|f| inner.spawn(f).detach(), pings.clone()))
+                                .detach();
+                        }
+                    })
+                    .detach();
+                smol::future::block_on(latch.wait());
+            })
+        });
+    }
+
+    group.finish();
+}
+
 /// A chain of `CHAIN_LEN` tasks, each spawning the next; the last counts down the latch.
 ///
 /// The first link is spawned from outside, every later one from the task before it.
@@ -520,6 +615,7 @@ fn main() {
     spawn_many_remote_idle(&mut c);
     spawn_many_remote_busy(&mut c);
     yield_many(&mut c);
+    ping_pong(&mut c);
     chained_spawn(&mut c);
 
     c.final_summary();

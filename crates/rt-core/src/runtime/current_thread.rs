@@ -100,7 +100,7 @@ impl CurrentThread {
                     closed: false,
                 }),
                 inject_len: AtomicUsize::new(0),
-                owned: OwnedTasks::new(),
+                owned: OwnedTasks::new(1),
                 woken: AtomicBool::new(false),
             },
             unpark: driver.unparker(),

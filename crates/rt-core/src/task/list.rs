@@ -1,7 +1,12 @@
 //! The list of every live task a scheduler owns, so shutdown can cancel them all.
 //!
-//! An intrusive doubly-linked list through `Header::links` under one mutex: binding and
-//! releasing a task allocate nothing. The list holds one reference per task (R0).
+//! Intrusive doubly-linked lists through `Header::links`, so binding and releasing a task
+//! allocate nothing. The tasks are spread over shards by id, each shard under its own
+//! mutex, so workers binding and releasing tasks at once rarely meet on a lock or a cache
+//! line. The list holds one reference per task (R0).
+//!
+//! Closing is one flag, read under each shard's lock: a bind either lands in its shard
+//! before shutdown drains that shard, or sees the flag and cancels the task itself.
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -9,9 +14,10 @@ use std::ptr::NonNull;
 
 use super::raw::{Header, RawTask};
 use super::{Id, JoinHandle, Notified, Schedule, Task, new_task};
+use crate::loom::atomic::{AtomicBool, Ordering::*};
 use crate::loom::{Mutex, lock};
 
-/// A task's place in its owner's list. Only touched under the list's lock.
+/// A task's place in its owner's list. Only touched under its shard's lock.
 #[derive(Default)]
 pub(crate) struct Links {
     prev: Option<NonNull<Header>>,
@@ -20,15 +26,18 @@ pub(crate) struct Links {
 }
 
 pub(crate) struct OwnedTasks<S: 'static> {
-    inner: Mutex<List>,
+    shards: Box<[Mutex<List>]>,
+    /// `shards.len() - 1`: the shard count is a power of two.
+    mask: usize,
+    closed: AtomicBool,
     _scheduler: PhantomData<fn(S)>,
 }
 
+#[derive(Default)]
 struct List {
     head: Option<NonNull<Header>>,
     tail: Option<NonNull<Header>>,
     len: usize,
-    closed: bool,
 }
 
 // SAFETY: the list only stores pointers, and touches the pointed-to links only under its
@@ -37,16 +46,19 @@ struct List {
 unsafe impl Send for List {}
 
 impl<S: Schedule> OwnedTasks<S> {
-    pub(crate) fn new() -> OwnedTasks<S> {
+    /// A list with at least `shards` shards (rounded up to a power of two).
+    pub(crate) fn new(shards: usize) -> OwnedTasks<S> {
+        let shards = shards.max(1).next_power_of_two();
         OwnedTasks {
-            inner: Mutex::new(List {
-                head: None,
-                tail: None,
-                len: 0,
-                closed: false,
-            }),
+            shards: (0..shards).map(|_| Mutex::new(List::default())).collect(),
+            mask: shards - 1,
+            closed: AtomicBool::new(false),
             _scheduler: PhantomData,
         }
+    }
+
+    fn shard(&self, id: Id) -> &Mutex<List> {
+        &self.shards[id.0.get() as usize & self.mask]
     }
 
     /// Creates a task and adds it to the list. `None` if the list is closed: the task was
@@ -85,15 +97,17 @@ impl<S: Schedule> OwnedTasks<S> {
     }
 
     fn bind_inner(&self, task: Task<S>, notified: Notified<S>) -> Option<Notified<S>> {
-        let mut list = lock(&self.inner);
-        if list.closed {
+        let mut list = lock(self.shard(task.id()));
+        // Ordering: read under the shard lock, which `close_and_shutdown_all` takes after
+        // setting the flag: either we see it, or the task is in the shard before the drain.
+        if self.closed.load(Acquire) {
             drop(list);
             drop(notified);
             task.shutdown();
             return None;
         }
         let ptr = task.into_raw().header_ptr();
-        // SAFETY: the task is new, so nothing else touches its links; the list's head is
+        // SAFETY: the task is new, so nothing else touches its links; the shard's head is
         // live while linked (the list holds its reference); both under the lock.
         unsafe {
             ptr.as_ref().links.with_mut(|links| {
@@ -121,7 +135,7 @@ impl<S: Schedule> OwnedTasks<S> {
     /// in the list (already removed at shutdown).
     pub(crate) fn remove(&self, task: &Task<S>) -> Option<Task<S>> {
         let ptr = task.raw().header_ptr();
-        let mut list = lock(&self.inner);
+        let mut list = lock(self.shard(task.id()));
         // SAFETY: `task` keeps the task live; its links are touched only under this lock.
         if !unsafe { ptr.as_ref().links.with(|links| (*links).linked) } {
             return None;
@@ -134,22 +148,27 @@ impl<S: Schedule> OwnedTasks<S> {
 
     /// Closes the list to new tasks and shuts down every task in it.
     pub(crate) fn close_and_shutdown_all(&self) {
-        lock(&self.inner).closed = true;
-        loop {
-            let task = {
-                let mut list = lock(&self.inner);
-                let Some(ptr) = list.tail else { break };
-                // SAFETY: the tail is linked and live, under the lock.
-                unsafe { list.unlink(ptr) };
-                // SAFETY: the list's reference passes to this Task.
-                unsafe { Task::<S>::from_raw(RawTask::from_raw(ptr)) }
-            };
-            task.shutdown();
+        // Ordering: Release pairs with the Acquire in `bind_inner` (and the shard locks
+        // taken below order it before any later bind of those shards).
+        self.closed.store(true, Release);
+        for shard in self.shards.iter() {
+            loop {
+                let task = {
+                    let mut list = lock(shard);
+                    let Some(ptr) = list.tail else { break };
+                    // SAFETY: the tail is linked and live, under the lock.
+                    unsafe { list.unlink(ptr) };
+                    // SAFETY: the list's reference passes to this Task.
+                    unsafe { Task::<S>::from_raw(RawTask::from_raw(ptr)) }
+                };
+                task.shutdown();
+            }
         }
     }
 
+    /// The number of tasks in the list (locks each shard in turn: for metrics and checks).
     pub(crate) fn len(&self) -> usize {
-        lock(&self.inner).len
+        self.shards.iter().map(|shard| lock(shard).len).sum()
     }
 
     pub(crate) fn is_empty(&self) -> bool {

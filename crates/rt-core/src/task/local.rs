@@ -121,7 +121,7 @@ impl LocalSet {
             tick: std::cell::Cell::new(0),
             context: Rc::new(LocalContext {
                 shared: Arc::new(Shared {
-                    owned: OwnedTasks::new(),
+                    owned: OwnedTasks::new(1),
                     remote: Mutex::new(Some(VecDeque::new())),
                     waker: Mutex::new(None),
                 }),

@@ -35,7 +35,7 @@ impl Mock {
     fn new() -> Arc<Mock> {
         Arc::new(Mock {
             queue: Mutex::new(VecDeque::new()),
-            owned: OwnedTasks::new(),
+            owned: OwnedTasks::new(2),
         })
     }
 

@@ -193,7 +193,8 @@ impl MultiThread {
                 remotes: remotes.into_boxed_slice(),
                 inject: Inject::new(),
                 idle: idle::Idle::new(parts.num_workers),
-                owned: OwnedTasks::new(),
+                // Four shards per worker: workers rarely meet on the same one.
+                owned: OwnedTasks::new(4 * parts.num_workers),
                 shutdown_cores: Mutex::new(Vec::new()),
                 worker_metrics: (0..parts.num_workers)
                     .map(|_| WorkerMetrics::default())
