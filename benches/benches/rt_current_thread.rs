@@ -38,7 +38,7 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode};
-use rt_benches::{Latch, RemoteSpawner, settle_allocator};
+use rt_benches::{Latch, NUM_PINGS, RemoteSpawner, round_trip, settle_allocator};
 
 /// Tasks spawned per round by the `spawn_many_*` workloads.
 const NUM_SPAWN: usize = 10_000;
@@ -295,6 +295,68 @@ fn yield_many(c: &mut Criterion) {
     group.finish();
 }
 
+/// Tokio's `ping_pong`: from inside the runtime, `NUM_PINGS` tasks are spawned, each
+/// making one [`round_trip!`](rt_benches::round_trip) with a peer it spawns.
+fn ping_pong(c: &mut Criterion) {
+    let mut group = group(c, "ping_pong");
+    let latch = Arc::new(Latch::new());
+
+    {
+        let rt = rt_runtime();
+        group.bench_function("rt", |b| {
+            b.iter(|| {
+                latch.arm(NUM_PINGS);
+                rt.block_on(async {
+                    for _ in 0..NUM_PINGS {
+                        drop(rt::spawn(round_trip!(
+                            |f| drop(rt::spawn(f)),
+                            latch.clone()
+                        )));
+                    }
+                    latch.wait().await;
+                });
+            })
+        });
+    }
+
+    {
+        let rt = tokio_runtime();
+        group.bench_function("tokio", |b| {
+            b.iter(|| {
+                latch.arm(NUM_PINGS);
+                rt.block_on(async {
+                    for _ in 0..NUM_PINGS {
+                        drop(tokio::spawn(round_trip!(
+                            |f| drop(tokio::spawn(f)),
+                            latch.clone()
+                        )));
+                    }
+                    latch.wait().await;
+                });
+            })
+        });
+    }
+
+    {
+        let ex = Rc::new(smol::LocalExecutor::new());
+        group.bench_function("smol", |b| {
+            b.iter(|| {
+                latch.arm(NUM_PINGS);
+                smol::block_on(ex.run(async {
+                    for _ in 0..NUM_PINGS {
+                        let inner = ex.clone();
+                        ex.spawn(round_trip!(move |f| inner.spawn(f).detach(), latch.clone()))
+                            .detach();
+                    }
+                    latch.wait().await;
+                }));
+            })
+        });
+    }
+
+    group.finish();
+}
+
 /// A chain of `CHAIN_LEN` tasks, each spawning the next; the last counts down the latch.
 fn chained_spawn(c: &mut Criterion) {
     let mut group = group(c, "chained_spawn");
@@ -388,6 +450,7 @@ fn main() {
     spawn_many_local(&mut c);
     spawn_many_remote(&mut c);
     yield_many(&mut c);
+    ping_pong(&mut c);
     chained_spawn(&mut c);
 
     c.final_summary();

@@ -45,7 +45,7 @@ use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode};
-use rt_benches::{Latch, settle_allocator};
+use rt_benches::{Latch, NUM_PINGS, round_trip, settle_allocator};
 
 /// Worker threads of every runtime: one per core of the two-core baseline machine.
 const WORKERS: usize = 2;
@@ -426,36 +426,9 @@ fn yield_many(c: &mut Criterion) {
     group.finish();
 }
 
-/// Ping-pongs in flight per iteration.
-const NUM_PINGS: usize = 1_000;
-
-/// Tokio's `ping_pong`: from one task, `NUM_PINGS` tasks are spawned; each spawns a peer,
-/// sends it a message and waits for its reply, through two oneshot channels.
-///
-/// Fairness: all three runtimes use the same oneshot, `futures-channel`'s, which belongs to
-/// none of them (rt has no oneshot of its own yet), so this measures the schedulers'
-/// spawn and wake paths, not their channels.
+/// Tokio's `ping_pong`: from one task, `NUM_PINGS` tasks are spawned, each making one
+/// [`round_trip!`](rt_benches::round_trip) with a peer it spawns.
 fn ping_pong(c: &mut Criterion) {
-    use futures_channel::oneshot;
-
-    /// One round trip: spawn a peer, ping it, wait for its pong.
-    macro_rules! round_trip {
-        ($spawn:expr, $latch:expr) => {{
-            let latch = $latch;
-            async move {
-                let (ping_tx, ping_rx) = oneshot::channel::<()>();
-                let (pong_tx, pong_rx) = oneshot::channel::<()>();
-                $spawn(async move {
-                    ping_rx.await.unwrap();
-                    pong_tx.send(()).unwrap();
-                });
-                ping_tx.send(()).unwrap();
-                pong_rx.await.unwrap();
-                latch.count_down();
-            }
-        }};
-    }
-
     let mut group = group(c, "ping_pong");
     let latch = Arc::new(Latch::new());
 

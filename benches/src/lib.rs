@@ -203,3 +203,30 @@ impl Drop for RemoteSpawner {
         }
     }
 }
+
+/// Round trips per iteration of the `ping_pong` workloads.
+pub const NUM_PINGS: usize = 1_000;
+
+/// The body of one `ping_pong` round trip: spawn a peer with `$spawn`, send it a ping and
+/// wait for its pong, through two oneshot channels; then count down `$latch`.
+///
+/// Fairness: all three runtimes use the same oneshot, `futures-channel`'s, which belongs to
+/// none of them (rt's own arrives with rt-sync), so the workload measures the schedulers'
+/// spawn and wake paths, not their channels.
+#[macro_export]
+macro_rules! round_trip {
+    ($spawn:expr, $latch:expr) => {{
+        let latch: ::std::sync::Arc<$crate::Latch> = $latch;
+        async move {
+            let (ping_tx, ping_rx) = ::futures_channel::oneshot::channel::<()>();
+            let (pong_tx, pong_rx) = ::futures_channel::oneshot::channel::<()>();
+            $spawn(async move {
+                ping_rx.await.unwrap();
+                pong_tx.send(()).unwrap();
+            });
+            ping_tx.send(()).unwrap();
+            pong_rx.await.unwrap();
+            latch.count_down();
+        }
+    }};
+}
