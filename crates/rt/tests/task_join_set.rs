@@ -8,6 +8,8 @@
 #[macro_use]
 #[path = "support/flavors.rs"]
 mod flavors;
+#[path = "support/util.rs"]
+mod util;
 
 use std::collections::{HashMap, HashSet};
 use std::future::{Future, pending, poll_fn};
@@ -15,57 +17,13 @@ use std::panic::{self, AssertUnwindSafe};
 use std::pin::{Pin, pin};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, mpsc};
 use std::task::{Context, Poll, Waker};
 use std::thread;
 
 use rt::runtime::Handle;
 use rt::task::{JoinSet, LocalSet, yield_now};
-
-/// A latch that any number of tasks await and any thread opens, once.
-#[derive(Clone, Default)]
-struct Gate(Arc<Mutex<GateState>>);
-
-#[derive(Default)]
-struct GateState {
-    open: bool,
-    waiters: Vec<Waker>,
-}
-
-impl Gate {
-    fn open(&self) {
-        let waiters = {
-            let mut state = self.0.lock().unwrap();
-            state.open = true;
-            std::mem::take(&mut state.waiters)
-        };
-        for waker in waiters {
-            waker.wake();
-        }
-    }
-
-    async fn wait(&self) {
-        poll_fn(|cx| {
-            let mut state = self.0.lock().unwrap();
-            if state.open {
-                Poll::Ready(())
-            } else {
-                state.waiters.push(cx.waker().clone());
-                Poll::Pending
-            }
-        })
-        .await
-    }
-}
-
-/// Runs its closure when dropped: makes a future's destructor observable.
-struct OnDrop<F: FnMut()>(F);
-
-impl<F: FnMut()> Drop for OnDrop<F> {
-    fn drop(&mut self) {
-        (self.0)()
-    }
-}
+use util::{Gate, OnDrop, panic_message};
 
 /// A guard that counts its drop and opens `all_dropped` once `count` reaches `total`.
 fn drop_counter(
@@ -106,14 +64,6 @@ async fn race<A: Future, B: Future>(a: A, b: B) -> Either<A::Output, B::Output> 
 /// Polls `future` once with a waker that does nothing.
 fn poll_once<F: Future + ?Sized>(future: Pin<&mut F>) -> Poll<F::Output> {
     future.poll(&mut Context::from_waker(Waker::noop()))
-}
-
-/// The message of a panic payload, if it is a string.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
-    payload
-        .downcast_ref::<&'static str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
 }
 
 rt_test! {

@@ -8,6 +8,8 @@
 #[macro_use]
 #[path = "support/flavors.rs"]
 mod flavors;
+#[path = "support/util.rs"]
+mod util;
 
 use std::future::{Future, pending};
 use std::panic::{self, AssertUnwindSafe};
@@ -16,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
 use rt::task::{LocalSet, yield_now};
+use util::panic_message;
 
 rt::task_local! {
     /// A public key with attributes, declared first in a multi-key invocation.
@@ -46,14 +49,6 @@ impl Drop for ReadOnDrop {
     fn drop(&mut self) {
         *self.0.lock().unwrap() = Some(NUMBER.try_with(|n| *n));
     }
-}
-
-/// The message of a panic payload, if it is a string.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
-    payload
-        .downcast_ref::<&'static str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
 }
 
 rt_test! {

@@ -9,6 +9,8 @@
 #[macro_use]
 #[path = "support/flavors.rs"]
 mod flavors;
+#[path = "support/util.rs"]
+mod util;
 
 use std::cell::{Cell, RefCell};
 use std::future::{Future, pending, poll_fn};
@@ -16,59 +18,15 @@ use std::panic::{self, AssertUnwindSafe};
 use std::pin::pin;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, mpsc};
-use std::task::{Poll, Waker};
+use std::task::Poll;
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use rt::task::{LocalSet, spawn_local, yield_now};
+use util::{Gate, OnDrop, panic_message};
 
 /// The message `spawn_local` panics with outside a `LocalSet`.
 const OUTSIDE_MESSAGE: &str = "`spawn_local` called from outside of a `task::LocalSet`";
-
-/// A latch that any number of tasks await and any thread opens, once.
-#[derive(Clone, Default)]
-struct Gate(Arc<Mutex<GateState>>);
-
-#[derive(Default)]
-struct GateState {
-    open: bool,
-    waiters: Vec<Waker>,
-}
-
-impl Gate {
-    fn open(&self) {
-        let waiters = {
-            let mut state = self.0.lock().unwrap();
-            state.open = true;
-            std::mem::take(&mut state.waiters)
-        };
-        for waker in waiters {
-            waker.wake();
-        }
-    }
-
-    async fn wait(&self) {
-        poll_fn(|cx| {
-            let mut state = self.0.lock().unwrap();
-            if state.open {
-                Poll::Ready(())
-            } else {
-                state.waiters.push(cx.waker().clone());
-                Poll::Pending
-            }
-        })
-        .await
-    }
-}
-
-/// Runs its closure when dropped: makes a future's destructor observable.
-struct OnDrop<F: FnMut()>(F);
-
-impl<F: FnMut()> Drop for OnDrop<F> {
-    fn drop(&mut self) {
-        (self.0)()
-    }
-}
 
 /// Polls both futures until both finish (a two-branch `join!`).
 async fn join2<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
@@ -108,14 +66,6 @@ fn within<R: Send + 'static>(test: impl FnOnce() -> R + Send + 'static) -> R {
         Ok(Err(payload)) => panic::resume_unwind(payload),
         Err(_) => panic!("no progress within {LIMIT:?}: a wake-up was lost"),
     }
-}
-
-/// The message of a panic payload, if it is a string.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
-    payload
-        .downcast_ref::<&'static str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
 }
 
 rt_test! {

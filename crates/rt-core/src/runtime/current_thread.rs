@@ -241,6 +241,7 @@ impl Context {
         let handle = &self.handle;
         let waker = Waker::from(handle.clone());
         let mut task_cx = std::task::Context::from_waker(&waker);
+        // Ordering: Relaxed: set before this thread's first poll; no other data rides on it.
         handle.shared.woken.store(true, Relaxed);
         'outer: loop {
             // Ordering: Acquire pairs with the Release in `wake`, so what the waker published

@@ -82,6 +82,8 @@ impl SchedulerMetrics {
     }
 }
 
+// Ordering: every read below is Relaxed: a statistic, read on its own (see the module doc).
+
 /// A view of a runtime's metrics, from [`Handle::metrics`].
 ///
 /// Values are read without stopping the runtime, so they may lag slightly; counters only

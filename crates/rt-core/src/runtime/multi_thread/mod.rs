@@ -153,6 +153,7 @@ impl<S: 'static> Inject<S> {
     /// Takes everything queued (at shutdown).
     fn drain(&self) -> VecDeque<Notified<S>> {
         let mut queue = lock(&self.queue);
+        // Ordering: see `push_batch`.
         self.len.store(0, Release);
         std::mem::take(&mut queue.tasks)
     }

@@ -43,6 +43,20 @@ fn drain_inject(inject: &Inject<NoSchedule>, into: &mut Vec<Id>) {
     }
 }
 
+/// A thread that steals once from `steal` into a queue of its own, and returns the ids of
+/// everything it got.
+fn spawn_thief(steal: queue::Steal<NoSchedule>) -> thread::JoinHandle<Vec<Id>> {
+    thread::spawn(move || {
+        let (_, mut mine) = queue::local::<NoSchedule>();
+        let mut got = Vec::new();
+        if let Some(task) = steal.steal_into(&mut mine, &WorkerMetrics::default()) {
+            got.push(task.id());
+        }
+        drain(&mut mine, &mut got);
+        got
+    })
+}
+
 /// Every id once, and all of them.
 fn assert_each_once(seen: Vec<Id>, pushed: &[Id]) {
     let unique: HashSet<Id> = seen.iter().copied().collect();
@@ -62,15 +76,7 @@ fn steal_half_while_owner_pops() {
             pushed.push(task.id());
             local.push_back_or_overflow(task, &inject, &metrics);
         }
-        let thief = thread::spawn(move || {
-            let (_, mut mine) = queue::local::<NoSchedule>();
-            let mut got = Vec::new();
-            if let Some(task) = steal.steal_into(&mut mine, &WorkerMetrics::default()) {
-                got.push(task.id());
-            }
-            drain(&mut mine, &mut got);
-            got
-        });
+        let thief = spawn_thief(steal);
         let mut seen = Vec::new();
         if let Some(task) = local.pop() {
             seen.push(task.id());
@@ -95,15 +101,7 @@ fn overflow_to_inject_while_stealing() {
             pushed.push(task.id());
             local.push_back_or_overflow(task, &inject, &metrics);
         }
-        let thief = thread::spawn(move || {
-            let (_, mut mine) = queue::local::<NoSchedule>();
-            let mut got = Vec::new();
-            if let Some(task) = steal.steal_into(&mut mine, &WorkerMetrics::default()) {
-                got.push(task.id());
-            }
-            drain(&mut mine, &mut got);
-            got
-        });
+        let thief = spawn_thief(steal);
         // Push past capacity: overflows half to the inject queue, or lands in the room
         // the thief made, or (thief mid-steal) goes to the inject queue alone.
         for _ in 0..2 {
@@ -138,20 +136,7 @@ fn two_thieves_and_a_wrapping_owner() {
             pushed.push(task.id());
             local.push_back_or_overflow(task, &inject, &metrics);
         }
-        let thieves: Vec<_> = (0..2)
-            .map(|_| {
-                let steal = steal.clone();
-                thread::spawn(move || {
-                    let (_, mut mine) = queue::local::<NoSchedule>();
-                    let mut got = Vec::new();
-                    if let Some(task) = steal.steal_into(&mut mine, &WorkerMetrics::default()) {
-                        got.push(task.id());
-                    }
-                    drain(&mut mine, &mut got);
-                    got
-                })
-            })
-            .collect();
+        let thieves: Vec<_> = (0..2).map(|_| spawn_thief(steal.clone())).collect();
         if let Some(task) = local.pop() {
             seen.push(task.id());
         }
@@ -176,15 +161,7 @@ fn owner_reuses_slots_only_after_the_thief_is_done() {
             pushed.push(task.id());
             local.push_back_or_overflow(task, &inject, &metrics);
         }
-        let thief = thread::spawn(move || {
-            let (_, mut mine) = queue::local::<NoSchedule>();
-            let mut got = Vec::new();
-            if let Some(task) = steal.steal_into(&mut mine, &WorkerMetrics::default()) {
-                got.push(task.id());
-            }
-            drain(&mut mine, &mut got);
-            got
-        });
+        let thief = spawn_thief(steal);
         // Pop, then push into the ring's next (wrapped) slots: they may be the ones the
         // thief is copying from, which loom reports as a race unless the queue waits.
         let mut seen = Vec::new();
