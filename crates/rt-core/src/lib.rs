@@ -23,15 +23,22 @@
 //!
 //! The protocol those bits follow is in the [`task`] module's source documentation.
 //!
-//! # The current-thread scheduler
+//! # The schedulers
 //!
 //! ```text
-//!  other threads ──spawn/wake──▶ inject queue (mutex) ──┐   unpark only if parked
-//!                                                       ▼
-//!  block_on thread: [ local run queue ] ◀── wakes from this thread
-//!        │ every 31 tasks: inject first; every 61 tasks: poll the driver
-//!        └─ nothing to do: park on the driver
+//!  current-thread: everything runs on the thread in block_on
+//!  other threads ──spawn/wake──▶ inject queue (mutex) ──┐  unpark only if parked
+//!  block_on thread: [ local run queue ] ◀───────────────┘◀── wakes from this thread
+//!        every 31 tasks: inject first; every 61: poll the driver; idle: park on it
+//!
+//!  multi-thread: one worker per core
+//!  outside ──spawn/wake──▶ inject queue ◀── every 61 polls, and when a worker is empty
+//!  worker 0: [LIFO][local ▯▯▯▯▯▯▯▯ 256] ◀── steal half ── worker 1: [LIFO][local ▯▯▯]
+//!  idle workers: at most half search; one sleeps in the driver, the rest on condvars
 //! ```
+//!
+//! A task that yields goes back to its scheduler's run loop and is queued again after
+//! the next driver poll; a task woken while it runs is queued behind the others.
 //!
 //! # Features
 //!
@@ -39,10 +46,16 @@
 //! |-----------|--------------|
 //! | `tracing` | a `tracing` span per task (id, name, spawn location) |
 
+// The atomics, cells and locks every module uses: loom's under `--cfg rt_loom`.
 mod loom;
+// Builder, Runtime and Handle; the two schedulers, the blocking pool, the driver seam,
+// the per-thread context and the metrics.
 pub mod runtime;
+// Tasks: the allocation and its protocol, spawn, JoinHandle, JoinSet, LocalSet,
+// task-locals, the coop budget, yield_now, spawn_blocking.
 pub mod task;
 
+// Unit tests of the raw task paths (also under miri) and loom models of the task core.
 #[cfg(test)]
 mod tests;
 
