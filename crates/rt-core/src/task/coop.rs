@@ -122,7 +122,14 @@ impl std::fmt::Debug for RestoreOnPending {
 /// exhausted.
 ///
 /// Use it in a loop that does work without ever awaiting a resource that spends budget, so
-/// the loop still yields now and then:
+/// the loop still yields now and then.
+///
+/// # Cancel safety
+///
+/// Cancel safe: it holds no state; dropping it before completion only skips the yield.
+///
+/// # Examples
+///
 ///
 /// ```
 /// # let rt = rt_core::runtime::Builder::new_current_thread().build().unwrap();

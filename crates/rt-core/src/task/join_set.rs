@@ -249,6 +249,12 @@ impl<T> JoinSet<T> {
     }
 
     /// Aborts all tasks and waits for them to finish shutting down.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe in the sense that dropping the future mid-way loses nothing that was
+    /// not being discarded: the aborts were requested, and the tasks not yet joined stay
+    /// in the set.
     pub async fn shutdown(&mut self) {
         self.abort_all();
         while self.join_next().await.is_some() {}
@@ -260,6 +266,11 @@ impl<T> JoinSet<T> {
     /// # Panics
     ///
     /// If a task panicked, this resumes the panic; if one was cancelled, this panics.
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel safe: the set is moved into the future, so dropping the future drops the
+    /// outputs collected so far and aborts the tasks still running.
     pub async fn join_all(mut self) -> Vec<T> {
         let mut output = Vec::with_capacity(self.len());
         while let Some(res) = self.join_next().await {

@@ -13,6 +13,10 @@ use crate::runtime::context;
 /// `yield_now` cannot starve the rest of the runtime. There is no guarantee about which task
 /// runs next.
 ///
+/// # Cancel safety
+///
+/// Cancel safe: it holds no state; dropping it before completion only skips the yield.
+///
 /// # Examples
 ///
 /// ```
