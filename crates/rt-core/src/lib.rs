@@ -65,4 +65,16 @@ pub use task::spawn;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::task::coop::{RestoreOnPending, poll_proceed};
+
+    /// Panics, with Tokio's message, if this thread drives a runtime: a blocking call here
+    /// (`blocking_recv`, `blocking_lock`, ...) would stall every task on it.
+    #[track_caller]
+    pub fn assert_can_block() {
+        use crate::runtime::context::{EnterRuntime, runtime_entered};
+        if runtime_entered() != EnterRuntime::NotEntered {
+            panic!(
+                "Cannot block the current thread from within a runtime. This happens because a function attempted to block the current thread while the thread is being used to drive asynchronous tasks."
+            );
+        }
+    }
 }

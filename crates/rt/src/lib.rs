@@ -10,6 +10,7 @@
 //! | layer | crate | here |
 //! |-------|-------|------|
 //! | tasks, schedulers, blocking pool | `rt-core` | [`spawn`], [`task`], [`runtime`] |
+//! | channels, notifications, semaphores | `rt-sync` | [`sync`] |
 //! | `#[main]`, `#[test]` | `rt-macros` | [`main`], [`test`] |
 //!
 //! # A first program
@@ -36,6 +37,7 @@
 //! | `rt`      | [`spawn`], [`task`], [`runtime`] (both schedulers), [`task_local!`] |
 //! | `rt-multi-thread` | the multi-thread scheduler as `#[rt::main]`'s default flavor |
 //! | `macros`  | [`main`] and [`test`] |
+//! | `sync`    | [`sync`]: oneshot, Notify, Semaphore |
 //! | `tracing` | a `tracing` span per task (id, name, spawn location) |
 
 /// Asynchronous green threads: spawning, joining, aborting, yielding, task-locals.
@@ -58,6 +60,16 @@ pub mod runtime {
 
 #[cfg(feature = "rt")]
 pub use rt_core::{spawn, task_local};
+
+/// Synchronization primitives: channels, notifications, semaphores.
+///
+/// See [`rt_sync`]; this module re-exports it at Tokio's path. So far: [`oneshot`](sync::oneshot),
+/// [`Notify`](sync::Notify), [`Semaphore`](sync::Semaphore); the rest of Tokio's `sync`
+/// module follows.
+#[cfg(feature = "sync")]
+pub mod sync {
+    pub use rt_sync::*;
+}
 
 /// Marks an async function to be run by a runtime: `#[rt::main]`.
 ///

@@ -1,0 +1,27 @@
+//! Asynchronous synchronization primitives for rt, at Tokio's `sync` paths.
+//!
+//! Channels to send values between tasks, and locks, semaphores and notifications to
+//! coordinate them. Waiting is asynchronous: a task that waits yields its thread. The
+//! primitives work under any executor; under rt they take part in the cooperative budget,
+//! so a task that always finds a value ready still yields now and then.
+//!
+//! This layer depends on rt-core only (for the budget). It is not a runtime: it spawns
+//! nothing and owns no threads.
+
+// A oneshot channel: one value, from one sender to one receiver.
+pub mod oneshot;
+// The atomics, cells and locks every module uses: loom's under `--cfg rt_loom`.
+mod loom;
+// Notify: wake one task or all of them, with a stored permit.
+mod notify;
+// A fair, FIFO semaphore, the base of the locks.
+mod semaphore;
+
+pub use notify::{Notified, Notify};
+pub use semaphore::{
+    AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
+};
+
+// Loom models of the lock-free primitives.
+#[cfg(test)]
+mod tests;

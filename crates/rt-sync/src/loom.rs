@@ -1,0 +1,50 @@
+//! The one place this crate takes its atomics, cells and locks from: loom's under
+//! `--cfg rt_loom`, std's otherwise (with `UnsafeCell` given loom's `with`/`with_mut` API).
+
+#[cfg(rt_loom)]
+pub(crate) use loom::{
+    cell::UnsafeCell,
+    sync::{Arc, Mutex, MutexGuard, atomic},
+};
+
+#[cfg(not(rt_loom))]
+pub(crate) use std::sync::{Arc, Mutex, MutexGuard, atomic};
+
+/// `std::cell::UnsafeCell` with loom's access API.
+#[cfg(not(rt_loom))]
+#[derive(Debug)]
+pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+#[cfg(not(rt_loom))]
+impl<T> UnsafeCell<T> {
+    pub(crate) const fn new(value: T) -> UnsafeCell<T> {
+        UnsafeCell(std::cell::UnsafeCell::new(value))
+    }
+
+    /// Runs `f` with a shared raw pointer to the contents.
+    #[inline(always)]
+    pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+        f(self.0.get())
+    }
+
+    /// Runs `f` with a mutable raw pointer to the contents.
+    #[inline(always)]
+    pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+        f(self.0.get())
+    }
+}
+
+/// Locks a mutex, ignoring poisoning: critical sections here leave their data consistent
+/// before anything that can panic runs.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    #[cfg(rt_loom)]
+    {
+        mutex.lock().unwrap()
+    }
+    #[cfg(not(rt_loom))]
+    {
+        mutex
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
