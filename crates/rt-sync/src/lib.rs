@@ -16,11 +16,31 @@ mod loom;
 mod notify;
 // A fair, FIFO semaphore, the base of the locks.
 mod semaphore;
+// An async mutex, FIFO fair, on the semaphore.
+mod mutex;
+// An async reader-writer lock, fair and write-preferring, on the semaphore.
+mod rwlock;
+// A barrier for a fixed number of tasks.
+mod barrier;
+// A cell initialized once, asynchronously.
+mod once_cell;
+// A cell set once, which tasks can wait for.
+mod set_once;
 
+pub use barrier::{Barrier, BarrierWaitResult};
+pub use mutex::{
+    MappedMutexGuard, Mutex, MutexGuard, OwnedMappedMutexGuard, OwnedMutexGuard, TryLockError,
+};
 pub use notify::{Notified, Notify};
+pub use once_cell::{OnceCell, SetError};
+pub use rwlock::{
+    OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock,
+    RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard,
+};
 pub use semaphore::{
     AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
 };
+pub use set_once::{SetOnce, SetOnceError};
 
 // Loom models of the lock-free primitives.
 #[cfg(test)]

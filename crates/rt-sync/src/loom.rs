@@ -10,10 +10,11 @@ pub(crate) use loom::{
 #[cfg(not(rt_loom))]
 pub(crate) use std::sync::{Arc, Mutex, MutexGuard, atomic};
 
-/// `std::cell::UnsafeCell` with loom's access API.
+/// `std::cell::UnsafeCell` with loom's access API (unsized contents too, as the locks
+/// hold `T: ?Sized`).
 #[cfg(not(rt_loom))]
 #[derive(Debug)]
-pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+pub(crate) struct UnsafeCell<T: ?Sized>(std::cell::UnsafeCell<T>);
 
 #[cfg(not(rt_loom))]
 impl<T> UnsafeCell<T> {
@@ -21,6 +22,13 @@ impl<T> UnsafeCell<T> {
         UnsafeCell(std::cell::UnsafeCell::new(value))
     }
 
+    pub(crate) fn into_inner(self) -> T {
+        self.0.into_inner()
+    }
+}
+
+#[cfg(not(rt_loom))]
+impl<T: ?Sized> UnsafeCell<T> {
     /// Runs `f` with a shared raw pointer to the contents.
     #[inline(always)]
     pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
