@@ -10,6 +10,12 @@
 
 // A oneshot channel: one value, from one sender to one receiver.
 pub mod oneshot;
+// Multi-producer, single-consumer channels, bounded and unbounded.
+pub mod mpsc;
+// A multi-producer, multi-consumer broadcast channel: every receiver sees every value.
+pub mod broadcast;
+// A single-value channel: receivers see the latest value and wait for changes.
+pub mod watch;
 // The atomics, cells and locks every module uses: loom's under `--cfg rt_loom`.
 mod loom;
 // Notify: wake one task or all of them, with a stored permit.

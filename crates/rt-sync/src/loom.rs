@@ -4,11 +4,13 @@
 #[cfg(rt_loom)]
 pub(crate) use loom::{
     cell::UnsafeCell,
-    sync::{Arc, Mutex, MutexGuard, atomic},
+    sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, atomic},
 };
 
 #[cfg(not(rt_loom))]
-pub(crate) use std::sync::{Arc, Mutex, MutexGuard, atomic};
+pub(crate) use std::sync::{
+    Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, atomic,
+};
 
 /// `std::cell::UnsafeCell` with loom's access API (unsized contents too, as the locks
 /// hold `T: ?Sized`).

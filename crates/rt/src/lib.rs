@@ -37,7 +37,7 @@
 //! | `rt`      | [`spawn`], [`task`], [`runtime`] (both schedulers), [`task_local!`] |
 //! | `rt-multi-thread` | the multi-thread scheduler as `#[rt::main]`'s default flavor |
 //! | `macros`  | [`main`] and [`test`] |
-//! | `sync`    | [`sync`]: oneshot, Notify, Semaphore, Mutex, RwLock, Barrier, OnceCell, SetOnce |
+//! | `sync`    | [`sync`]: channels (oneshot, mpsc, broadcast, watch), locks, semaphores, Notify |
 //! | `tracing` | a `tracing` span per task (id, name, spawn location) |
 
 /// Asynchronous green threads: spawning, joining, aborting, yielding, task-locals.
@@ -66,7 +66,8 @@ pub use rt_core::{spawn, task_local};
 /// See [`rt_sync`]; this module re-exports it at Tokio's path. So far: [`oneshot`](sync::oneshot),
 /// [`Notify`](sync::Notify), [`Semaphore`](sync::Semaphore), [`Mutex`](sync::Mutex),
 /// [`RwLock`](sync::RwLock), [`Barrier`](sync::Barrier), [`OnceCell`](sync::OnceCell),
-/// [`SetOnce`](sync::SetOnce); mpsc, broadcast and watch follow.
+/// [`SetOnce`](sync::SetOnce), [`mpsc`](sync::mpsc), [`broadcast`](sync::broadcast),
+/// [`watch`](sync::watch). Only `mpsc`'s `send_timeout` waits for the timer layer.
 #[cfg(feature = "sync")]
 pub mod sync {
     pub use rt_sync::*;
