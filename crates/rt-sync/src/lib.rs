@@ -16,6 +16,8 @@ pub mod mpsc;
 pub mod broadcast;
 // A single-value channel: receivers see the latest value and wait for changes.
 pub mod watch;
+// Blocking a thread on a future, for the `blocking_*` methods.
+mod blocking;
 // The atomics, cells and locks every module uses: loom's under `--cfg rt_loom`.
 mod loom;
 // Notify: wake one task or all of them, with a stored permit.

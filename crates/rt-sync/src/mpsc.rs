@@ -539,8 +539,7 @@ impl<T> Sender<T> {
     /// Hands `value` back if the receiver is closed.
     #[track_caller]
     pub fn blocking_send(&self, value: T) -> Result<(), SendError<T>> {
-        rt_core::__private::assert_can_block();
-        crate::mutex::block_on(self.send(value))
+        crate::blocking::block_on(self.send(value))
     }
 
     /// Waits for a free slot and reserves it.
@@ -880,8 +879,7 @@ macro_rules! receiver_methods {
         /// Panics if called from a thread that drives a runtime.
         #[track_caller]
         pub fn blocking_recv(&mut self) -> Option<T> {
-            rt_core::__private::assert_can_block();
-            crate::mutex::block_on(self.recv())
+            crate::blocking::block_on(self.recv())
         }
 
         /// Closes the channel: further sends fail, but queued values (and values sent

@@ -20,8 +20,8 @@ use std::mem::{self, ManuallyDrop};
 use std::ops::{Deref, DerefMut};
 use std::ptr;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
 
+use crate::blocking::block_on;
 use crate::loom::UnsafeCell;
 use crate::semaphore::Semaphore;
 
@@ -160,7 +160,6 @@ impl<T: ?Sized> Mutex<T> {
     /// ```
     #[track_caller]
     pub fn blocking_lock(&self) -> MutexGuard<'_, T> {
-        rt_core::__private::assert_can_block();
         block_on(self.lock())
     }
 
@@ -172,7 +171,6 @@ impl<T: ?Sized> Mutex<T> {
     /// As [`blocking_lock`](Mutex::blocking_lock).
     #[track_caller]
     pub fn blocking_lock_owned(self: Arc<Self>) -> OwnedMutexGuard<T> {
-        rt_core::__private::assert_can_block();
         block_on(self.lock_owned())
     }
 
@@ -638,32 +636,5 @@ impl<T: ?Sized, U: ?Sized + fmt::Debug> fmt::Debug for OwnedMappedMutexGuard<T, 
 impl<T: ?Sized, U: ?Sized + fmt::Display> fmt::Display for OwnedMappedMutexGuard<T, U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&**self, f)
-    }
-}
-
-/// Runs `future` to completion on this thread, parking between polls: the core of the
-/// locks' `blocking_*` methods (the caller has checked it may block).
-pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    use std::task::Wake;
-
-    struct Unpark(std::thread::Thread);
-    impl Wake for Unpark {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-        fn wake_by_ref(self: &Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-
-    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = std::pin::pin!(future);
-    loop {
-        match future.as_mut().poll(&mut cx) {
-            Poll::Ready(output) => return output,
-            // Spurious unparks only cost another poll.
-            Poll::Pending => std::thread::park(),
-        }
     }
 }

@@ -622,33 +622,7 @@ impl<T> Receiver<T> {
     /// ```
     #[track_caller]
     pub fn blocking_recv(self) -> Result<T, RecvError> {
-        rt_core::__private::assert_can_block();
-        use std::sync::Arc as StdArc;
-        use std::task::Wake;
-
-        struct Unpark(std::thread::Thread);
-        impl Wake for Unpark {
-            fn wake(self: StdArc<Self>) {
-                self.0.unpark();
-            }
-            fn wake_by_ref(self: &StdArc<Self>) {
-                self.0.unpark();
-            }
-        }
-
-        let mut this = self;
-        let inner = this.inner.take().expect("called after complete");
-        let waker = Waker::from(StdArc::new(Unpark(std::thread::current())));
-        let mut cx = Context::from_waker(&waker);
-        let result = loop {
-            match inner.poll_recv(&mut cx) {
-                Poll::Ready(result) => break result,
-                // Spurious unparks only cost another poll.
-                Poll::Pending => std::thread::park(),
-            }
-        };
-        // `this` is dropped terminated: a finished receiver needs no CLOSED (as `poll`).
-        result
+        crate::blocking::block_on(self)
     }
 
     /// Whether the receiver has produced its result (a value or an error) and must not be

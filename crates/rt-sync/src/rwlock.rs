@@ -21,8 +21,9 @@ use std::ops::{Deref, DerefMut};
 use std::ptr;
 use std::sync::Arc;
 
+use crate::blocking::block_on;
 use crate::loom::UnsafeCell;
-use crate::mutex::{TryLockError, block_on};
+use crate::mutex::TryLockError;
 use crate::semaphore::Semaphore;
 
 /// The most readers a lock allows by default (and at all): `u32::MAX >> 3`.
@@ -206,7 +207,6 @@ impl<T: ?Sized> RwLock<T> {
     /// Panics if called from a thread that drives a runtime.
     #[track_caller]
     pub fn blocking_read(&self) -> RwLockReadGuard<'_, T> {
-        rt_core::__private::assert_can_block();
         block_on(self.read())
     }
 
@@ -217,7 +217,6 @@ impl<T: ?Sized> RwLock<T> {
     /// Panics if called from a thread that drives a runtime.
     #[track_caller]
     pub fn blocking_write(&self) -> RwLockWriteGuard<'_, T> {
-        rt_core::__private::assert_can_block();
         block_on(self.write())
     }
 
