@@ -1,0 +1,445 @@
+//! Synchronisation-primitive benchmarks: rt's `rt::sync` against Tokio's `tokio::sync`, and,
+//! in the mpsc groups, against `async-channel` (the channel smol re-exports as
+//! `smol::channel`).
+//!
+//! Every contender runs on a multi-thread runtime with two workers (the baseline machine has
+//! two cores): `rt::sync` on rt's, `tokio::sync` on Tokio's. `async-channel` belongs to no
+//! runtime; it runs on Tokio's multi-thread runtime, so its numbers differ from Tokio's only
+//! by the channel.
+//!
+//! Benchmark ids are `sync/<workload>/<runtime>`, the runtime being `rt` or `tokio`, and in
+//! the mpsc groups also `smol`: **the function id `smol` holds async-channel's results** (on
+//! Tokio's runtime), so that `cargo xtask bench`, which knows the ids `rt`, `tokio` and
+//! `smol` only, shows them in its third column (`rt/smol` is then rt / async-channel).
+//!
+//! The workloads (one round each):
+//!
+//! - `mpsc_bounded_1p`: one producer task sends 100,000 messages through a channel of
+//!   capacity 1,024 to one consumer task.
+//! - `mpsc_bounded_4p`: the same with four producers sending 25,000 messages each.
+//! - `mpsc_unbounded_1p`, `mpsc_unbounded_4p`: the same through an unbounded channel.
+//! - `mutex_contended`: four tasks each lock one shared `Mutex`, increment it and unlock it,
+//!   10,000 times.
+//! - `semaphore`: four tasks each acquire and release a permit of a two-permit `Semaphore`,
+//!   10,000 times.
+//! - `oneshot`: one task creates a oneshot channel, sends on it and receives from it, 10,000
+//!   times.
+//! - `broadcast_16`: one sender task sends 1,000 values; 16 receiver tasks each receive all
+//!   of them.
+//!
+//! # Fairness
+//!
+//! The rules of `rt_multi_threaded.rs` hold here too:
+//!
+//! - Each runtime is built once per benchmark function, outside the measured loop, and
+//!   dropped before the next one is built; rt and Tokio are built with `enable_all()`.
+//! - `settle_allocator` runs first, so that the contender measured first is not penalised.
+//! - Every round ends the same way: the tasks count down an `Arc<Latch>` and the bench thread,
+//!   which is never a worker, blocks in its runtime's `block_on` until the latch opens. Join
+//!   handles are dropped (detached). Channels, locks and semaphores are created inside the
+//!   round, on every contender.
+//! - The workload code is written once (the macros below) and instantiated per contender, so
+//!   the contenders run the same steps. The only difference is async-channel's unbounded
+//!   send: Tokio's and rt's unbounded `send` are not `async`, so async-channel uses its
+//!   non-`async` `try_send`, which cannot fail on an unbounded channel that is open.
+//! - The broadcast capacity (1,024) exceeds the values sent per round, so no receiver lags.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, SamplingMode};
+use rt_benches::{Latch, settle_allocator};
+
+/// Worker threads of every runtime: one per core of the two-core baseline machine.
+const WORKERS: usize = 2;
+/// Messages per round in the mpsc workloads, split evenly between the producers.
+const MESSAGES: usize = 100_000;
+/// Capacity of the bounded mpsc channels.
+const CAPACITY: usize = 1_024;
+/// Producers in the `*_4p` workloads.
+const PRODUCERS: usize = 4;
+/// Tasks contending in `mutex_contended` and `semaphore`.
+const TASKS: usize = 4;
+/// Lock (or acquire) operations per task in `mutex_contended` and `semaphore`.
+const OPS: usize = 10_000;
+/// Permits of the semaphore in `semaphore`.
+const PERMITS: usize = 2;
+/// Oneshot channels per round in `oneshot`.
+const ONESHOTS: usize = 10_000;
+/// Receivers in `broadcast_16`.
+const RECEIVERS: usize = 16;
+/// Values sent per round in `broadcast_16`.
+const VALUES: usize = 1_000;
+/// Capacity of the broadcast channel: more than `VALUES`, so no receiver ever lags.
+const BROADCAST_CAPACITY: usize = 1_024;
+
+/// Opens the group `sync/<workload>`, sampled flat as in the other bench files (every round
+/// takes between a few hundred microseconds and a few tens of milliseconds).
+fn group<'c>(c: &'c mut Criterion, workload: &str) -> BenchmarkGroup<'c, WallTime> {
+    let mut group = c.benchmark_group(format!("sync/{workload}"));
+    group.sampling_mode(SamplingMode::Flat);
+    group
+}
+
+/// rt's multi-thread runtime with `WORKERS` workers and every driver it has.
+fn rt_runtime() -> rt::runtime::Runtime {
+    rt::runtime::Builder::new_multi_thread()
+        .worker_threads(WORKERS)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Tokio's multi-thread runtime with `WORKERS` workers and its I/O and time drivers.
+fn tokio_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(WORKERS)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// One mpsc round on `$runtime`: `$producers` tasks send `MESSAGES / $producers` messages
+/// each, with `$send` (in which `$tx` is the task's sender and `$i` the message), through
+/// the channel `$channel` to one consumer task, which counts down `$latch` once it has
+/// received them all; the bench thread waits for the latch.
+macro_rules! mpsc_round {
+    (
+        $runtime:expr, $latch:expr, $channel:expr, $producers:expr,
+        |$tx:ident, $i:ident| $send:expr
+    ) => {{
+        let runtime = &$runtime;
+        let latch: &Arc<Latch> = $latch;
+        latch.arm(1);
+        // async-channel's `recv` takes `&self`; Tokio's and rt's take `&mut self`.
+        #[allow(unused_mut)]
+        let (tx, mut rx) = $channel;
+        for _ in 0..$producers {
+            let $tx = tx.clone();
+            drop(runtime.spawn(async move {
+                for $i in 0..MESSAGES / $producers {
+                    $send;
+                }
+            }));
+        }
+        drop(tx);
+        let latch_ = latch.clone();
+        drop(runtime.spawn(async move {
+            for _ in 0..MESSAGES {
+                black_box(rx.recv().await.unwrap());
+            }
+            latch_.count_down();
+        }));
+        runtime.block_on(latch.wait());
+    }};
+}
+
+/// One mpsc benchmark group: the same round on rt, Tokio and async-channel (under `smol`).
+///
+/// `$bounded` selects the bounded channel (capacity `CAPACITY`) or the unbounded one.
+macro_rules! mpsc_bench {
+    ($c:expr, $workload:expr, $producers:expr, bounded) => {{
+        let mut group = group($c, $workload);
+        let latch = Arc::new(Latch::new());
+        {
+            let runtime = rt_runtime();
+            group.bench_function("rt", |b| {
+                b.iter(|| {
+                    mpsc_round!(
+                        runtime,
+                        &latch,
+                        rt::sync::mpsc::channel::<usize>(CAPACITY),
+                        $producers,
+                        |tx, i| tx.send(i).await.unwrap()
+                    )
+                })
+            });
+        }
+        {
+            let runtime = tokio_runtime();
+            group.bench_function("tokio", |b| {
+                b.iter(|| {
+                    mpsc_round!(
+                        runtime,
+                        &latch,
+                        tokio::sync::mpsc::channel::<usize>(CAPACITY),
+                        $producers,
+                        |tx, i| tx.send(i).await.unwrap()
+                    )
+                })
+            });
+        }
+        {
+            // async-channel on Tokio's runtime, reported as `smol` (see the file's docs).
+            let runtime = tokio_runtime();
+            group.bench_function("smol", |b| {
+                b.iter(|| {
+                    mpsc_round!(
+                        runtime,
+                        &latch,
+                        async_channel::bounded::<usize>(CAPACITY),
+                        $producers,
+                        |tx, i| tx.send(i).await.unwrap()
+                    )
+                })
+            });
+        }
+        group.finish();
+    }};
+    ($c:expr, $workload:expr, $producers:expr, unbounded) => {{
+        let mut group = group($c, $workload);
+        let latch = Arc::new(Latch::new());
+        {
+            let runtime = rt_runtime();
+            group.bench_function("rt", |b| {
+                b.iter(|| {
+                    mpsc_round!(
+                        runtime,
+                        &latch,
+                        rt::sync::mpsc::unbounded_channel::<usize>(),
+                        $producers,
+                        |tx, i| tx.send(i).unwrap()
+                    )
+                })
+            });
+        }
+        {
+            let runtime = tokio_runtime();
+            group.bench_function("tokio", |b| {
+                b.iter(|| {
+                    mpsc_round!(
+                        runtime,
+                        &latch,
+                        tokio::sync::mpsc::unbounded_channel::<usize>(),
+                        $producers,
+                        |tx, i| tx.send(i).unwrap()
+                    )
+                })
+            });
+        }
+        {
+            // async-channel on Tokio's runtime, reported as `smol` (see the file's docs).
+            let runtime = tokio_runtime();
+            group.bench_function("smol", |b| {
+                b.iter(|| {
+                    mpsc_round!(
+                        runtime,
+                        &latch,
+                        async_channel::unbounded::<usize>(),
+                        $producers,
+                        |tx, i| tx.try_send(i).unwrap()
+                    )
+                })
+            });
+        }
+        group.finish();
+    }};
+}
+
+fn mpsc_bounded_1p(c: &mut Criterion) {
+    mpsc_bench!(c, "mpsc_bounded_1p", 1, bounded);
+}
+
+fn mpsc_bounded_4p(c: &mut Criterion) {
+    mpsc_bench!(c, "mpsc_bounded_4p", PRODUCERS, bounded);
+}
+
+fn mpsc_unbounded_1p(c: &mut Criterion) {
+    mpsc_bench!(c, "mpsc_unbounded_1p", 1, unbounded);
+}
+
+fn mpsc_unbounded_4p(c: &mut Criterion) {
+    mpsc_bench!(c, "mpsc_unbounded_4p", PRODUCERS, unbounded);
+}
+
+/// One contended round on `$runtime`: `TASKS` tasks share `$shared` (as `$s`, behind an
+/// `Arc`) and each run `$op` `OPS` times, then count down `$latch`; the bench thread waits.
+macro_rules! contended_round {
+    ($runtime:expr, $latch:expr, $shared:expr, |$s:ident| $op:expr) => {{
+        let runtime = &$runtime;
+        let latch: &Arc<Latch> = $latch;
+        latch.arm(TASKS);
+        let shared = Arc::new($shared);
+        for _ in 0..TASKS {
+            let $s = shared.clone();
+            let latch = latch.clone();
+            drop(runtime.spawn(async move {
+                for _ in 0..OPS {
+                    $op;
+                }
+                latch.count_down();
+            }));
+        }
+        runtime.block_on(latch.wait());
+    }};
+}
+
+/// `TASKS` tasks each lock, increment and unlock one shared `Mutex<usize>`, `OPS` times.
+fn mutex_contended(c: &mut Criterion) {
+    let mut group = group(c, "mutex_contended");
+    let latch = Arc::new(Latch::new());
+    {
+        let runtime = rt_runtime();
+        group.bench_function("rt", |b| {
+            b.iter(|| {
+                contended_round!(runtime, &latch, rt::sync::Mutex::new(0usize), |m| {
+                    *m.lock().await += 1
+                })
+            })
+        });
+    }
+    {
+        let runtime = tokio_runtime();
+        group.bench_function("tokio", |b| {
+            b.iter(|| {
+                contended_round!(runtime, &latch, tokio::sync::Mutex::new(0usize), |m| {
+                    *m.lock().await += 1
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
+/// `TASKS` tasks each acquire and release a permit of a `PERMITS`-permit semaphore, `OPS`
+/// times.
+fn semaphore(c: &mut Criterion) {
+    let mut group = group(c, "semaphore");
+    let latch = Arc::new(Latch::new());
+    {
+        let runtime = rt_runtime();
+        group.bench_function("rt", |b| {
+            b.iter(|| {
+                contended_round!(runtime, &latch, rt::sync::Semaphore::new(PERMITS), |s| {
+                    drop(black_box(s.acquire().await.unwrap()))
+                })
+            })
+        });
+    }
+    {
+        let runtime = tokio_runtime();
+        group.bench_function("tokio", |b| {
+            b.iter(|| {
+                contended_round!(runtime, &latch, tokio::sync::Semaphore::new(PERMITS), |s| {
+                    drop(black_box(s.acquire().await.unwrap()))
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
+/// One task creates a oneshot channel with `$channel`, sends on it and receives from it,
+/// `ONESHOTS` times, then counts down `$latch`; the bench thread waits.
+macro_rules! oneshot_round {
+    ($runtime:expr, $latch:expr, $channel:path) => {{
+        let runtime = &$runtime;
+        let latch: &Arc<Latch> = $latch;
+        latch.arm(1);
+        let latch_ = latch.clone();
+        drop(runtime.spawn(async move {
+            for i in 0..ONESHOTS {
+                let (tx, rx) = $channel();
+                tx.send(i).unwrap();
+                black_box(rx.await.unwrap());
+            }
+            latch_.count_down();
+        }));
+        runtime.block_on(latch.wait());
+    }};
+}
+
+/// `ONESHOTS` oneshot channels created, sent on and received from, in one task.
+fn oneshot(c: &mut Criterion) {
+    let mut group = group(c, "oneshot");
+    let latch = Arc::new(Latch::new());
+    {
+        let runtime = rt_runtime();
+        group.bench_function("rt", |b| {
+            b.iter(|| oneshot_round!(runtime, &latch, rt::sync::oneshot::channel::<usize>))
+        });
+    }
+    {
+        let runtime = tokio_runtime();
+        group.bench_function("tokio", |b| {
+            b.iter(|| oneshot_round!(runtime, &latch, tokio::sync::oneshot::channel::<usize>))
+        });
+    }
+    group.finish();
+}
+
+/// One broadcast round on `$runtime`: `RECEIVERS` tasks each receive `VALUES` values from a
+/// channel made by `$channel`, then count down `$latch`; one more task sends them. All the
+/// receivers subscribe before the sender task is spawned.
+macro_rules! broadcast_round {
+    ($runtime:expr, $latch:expr, $channel:path) => {{
+        let runtime = &$runtime;
+        let latch: &Arc<Latch> = $latch;
+        latch.arm(RECEIVERS);
+        let (tx, _) = $channel(BROADCAST_CAPACITY);
+        for _ in 0..RECEIVERS {
+            let mut rx = tx.subscribe();
+            let latch = latch.clone();
+            drop(runtime.spawn(async move {
+                for _ in 0..VALUES {
+                    black_box(rx.recv().await.unwrap());
+                }
+                latch.count_down();
+            }));
+        }
+        drop(runtime.spawn(async move {
+            for i in 0..VALUES {
+                tx.send(i).unwrap();
+            }
+        }));
+        runtime.block_on(latch.wait());
+    }};
+}
+
+/// One sender, `RECEIVERS` receivers, `VALUES` values each received by every receiver.
+fn broadcast_16(c: &mut Criterion) {
+    let mut group = group(c, "broadcast_16");
+    let latch = Arc::new(Latch::new());
+    {
+        let runtime = rt_runtime();
+        group.bench_function("rt", |b| {
+            b.iter(|| broadcast_round!(runtime, &latch, rt::sync::broadcast::channel::<usize>))
+        });
+    }
+    {
+        let runtime = tokio_runtime();
+        group.bench_function("tokio", |b| {
+            b.iter(|| broadcast_round!(runtime, &latch, tokio::sync::broadcast::channel::<usize>))
+        });
+    }
+    group.finish();
+}
+
+// What `criterion_group!` and `criterion_main!` would expand to, written out as in the other
+// bench files.
+fn main() {
+    // Without this, whichever contender is measured first in the process is penalised by the
+    // allocator's initial state (see `settle_allocator`).
+    settle_allocator();
+
+    // Lighter than the scheduler files' settings, so the whole file (19 benchmark functions)
+    // runs in about three minutes on two cores; the command line still wins.
+    let mut c = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
+
+    mpsc_bounded_1p(&mut c);
+    mpsc_bounded_4p(&mut c);
+    mpsc_unbounded_1p(&mut c);
+    mpsc_unbounded_4p(&mut c);
+    mutex_contended(&mut c);
+    semaphore(&mut c);
+    oneshot(&mut c);
+    broadcast_16(&mut c);
+
+    c.final_summary();
+}
