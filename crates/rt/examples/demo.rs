@@ -1,5 +1,6 @@
-//! A tour of rt's task core: spawning, joining, aborting, blocking work, `!Send` tasks and
-//! task-locals on the current-thread runtime, with counts and timings printed as it goes.
+//! A tour of rt: spawning, joining, aborting, blocking work, `!Send` tasks and task-locals
+//! on the current-thread runtime; then channels, a lock and metrics on the multi-thread
+//! runtime. Counts and timings are printed as it goes.
 //!
 //! Run with `cargo run --release -p rt --example demo`.
 
@@ -35,6 +36,65 @@ fn main() {
     println!(
         "runtime shut down in {:?}; every task was dropped",
         start.elapsed()
+    );
+
+    multi_thread();
+}
+
+/// Producers and a consumer over a bounded channel, and a contended lock, on the
+/// work-stealing runtime; then what its metrics saw.
+fn multi_thread() {
+    const PRODUCERS: u64 = 4;
+    const MESSAGES: u64 = 100_000;
+    let runtime = rt::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("build the runtime");
+    let workers = runtime.handle().metrics().num_workers();
+    let start = Instant::now();
+    let (sum, counter) = runtime.block_on(async {
+        let (tx, mut rx) = rt::sync::mpsc::channel::<u64>(1_024);
+        for p in 0..PRODUCERS {
+            let tx = tx.clone();
+            rt::spawn(async move {
+                for i in 0..MESSAGES {
+                    tx.send(p * MESSAGES + i)
+                        .await
+                        .expect("the consumer is alive");
+                }
+            });
+        }
+        drop(tx);
+        let counter = Arc::new(rt::sync::Mutex::new(0u64));
+        let consumer = {
+            let counter = counter.clone();
+            rt::spawn(async move {
+                let mut sum = 0;
+                while let Some(value) = rx.recv().await {
+                    sum += value;
+                    *counter.lock().await += 1;
+                }
+                sum
+            })
+        };
+        let sum = consumer.await.expect("the consumer completes");
+        let counter = *counter.lock().await;
+        (sum, counter)
+    });
+    let total = PRODUCERS * MESSAGES;
+    assert_eq!(counter, total);
+    assert_eq!(sum, total * (total - 1) / 2);
+    println!(
+        "{workers} workers moved {total} messages from {PRODUCERS} producers through a bounded mpsc channel in {:?}, each counted under a Mutex",
+        start.elapsed()
+    );
+    let metrics = runtime.handle().metrics();
+    let polls: u64 = (0..workers).map(|w| metrics.worker_poll_count(w)).sum();
+    let steals: u64 = (0..workers).map(|w| metrics.worker_steal_count(w)).sum();
+    println!(
+        "metrics: {} tasks spawned, {polls} polls, {steals} tasks stolen between workers, {} forced yields",
+        metrics.spawned_tasks_count(),
+        metrics.budget_forced_yield_count()
     );
 }
 
