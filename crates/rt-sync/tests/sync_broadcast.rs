@@ -5,22 +5,19 @@
 #[macro_use]
 #[path = "../../rt/tests/support/flavors.rs"]
 mod flavors;
+#[path = "util/mod.rs"]
+mod util;
 
-use std::future::Future;
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use std::task::{Context, Poll, Waker};
+use std::task::Poll;
+use util::poll_once;
 
 use rt_sync::broadcast::{
     self,
     error::{RecvError, SendError, TryRecvError},
 };
-
-/// Polls once with a waker that does nothing.
-fn poll_once<F: Future>(future: Pin<&mut F>) -> Poll<F::Output> {
-    future.poll(&mut Context::from_waker(Waker::noop()))
-}
 
 #[test]
 #[should_panic(expected = "broadcast channel capacity cannot be zero")]

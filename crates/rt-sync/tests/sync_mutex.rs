@@ -4,18 +4,14 @@
 #[macro_use]
 #[path = "../../rt/tests/support/flavors.rs"]
 mod flavors;
+#[path = "util/mod.rs"]
+mod util;
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::Poll;
 
 use rt_sync::{MappedMutexGuard, Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
-
-/// Polls once with a waker that does nothing.
-fn poll_once<F: Future>(future: Pin<&mut F>) -> Poll<F::Output> {
-    future.poll(&mut Context::from_waker(Waker::noop()))
-}
+use util::poll_once;
 
 #[test]
 fn try_lock_while_held_fails() {

@@ -4,20 +4,16 @@
 #[macro_use]
 #[path = "../../rt/tests/support/flavors.rs"]
 mod flavors;
+#[path = "util/mod.rs"]
+mod util;
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::Poll;
+use util::poll_once;
 
 use rt_sync::{
     OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
 };
-
-/// Polls once with a waker that does nothing.
-fn poll_once<F: Future>(future: Pin<&mut F>) -> Poll<F::Output> {
-    future.poll(&mut Context::from_waker(Waker::noop()))
-}
 
 #[test]
 fn many_readers_at_once_writer_excludes_them() {

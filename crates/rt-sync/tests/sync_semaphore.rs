@@ -4,19 +4,17 @@
 #[macro_use]
 #[path = "../../rt/tests/support/flavors.rs"]
 mod flavors;
+#[path = "util/mod.rs"]
+mod util;
 
 use std::future::{Future, poll_fn};
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
-use std::task::{Context, Poll, Waker};
+use std::task::Poll;
 
 use rt_sync::{AcquireError, Semaphore, TryAcquireError};
-
-/// Polls once with a waker that does nothing.
-fn poll_once<F: Future>(future: Pin<&mut F>) -> Poll<F::Output> {
-    future.poll(&mut Context::from_waker(Waker::noop()))
-}
+use util::poll_once;
 
 /// A small deterministic PRNG (xorshift64*), so a failing run can be replayed.
 struct Rng(u64);
