@@ -64,18 +64,14 @@ impl WorkerMetrics {
     }
 }
 
-/// Counters of the whole runtime, written by several threads.
+/// Counters of the whole runtime, written by several threads: only for rare events (the
+/// spawn count, on every spawn, is kept by the owned-task list under a lock it holds anyway).
 #[derive(Default)]
 pub(crate) struct SchedulerMetrics {
-    spawned_tasks_count: CachePadded<AtomicU64>,
     budget_forced_yield_count: CachePadded<AtomicU64>,
 }
 
 impl SchedulerMetrics {
-    pub(crate) fn incr_spawned_tasks_count(&self) {
-        // Ordering: Relaxed: a statistic.
-        self.spawned_tasks_count.fetch_add(1, Relaxed);
-    }
     pub(crate) fn incr_budget_forced_yield_count(&self) {
         // Ordering: Relaxed: a statistic.
         self.budget_forced_yield_count.fetch_add(1, Relaxed);
@@ -137,11 +133,7 @@ impl RuntimeMetrics {
 
     /// The number of tasks spawned on this runtime since it was built.
     pub fn spawned_tasks_count(&self) -> u64 {
-        self.handle
-            .inner
-            .scheduler_metrics()
-            .spawned_tasks_count
-            .load(Relaxed)
+        self.handle.inner.spawned_tasks_count()
     }
 
     /// The number of threads in the blocking pool, busy or idle.

@@ -97,6 +97,13 @@ impl Handle {
         }
     }
 
+    pub(crate) fn spawned_tasks_count(&self) -> u64 {
+        match self {
+            Handle::CurrentThread(h) => h.spawned_tasks_count(),
+            Handle::MultiThread(h) => h.spawned_tasks_count(),
+        }
+    }
+
     pub(crate) fn global_queue_depth(&self) -> usize {
         match self {
             Handle::CurrentThread(h) => h.global_queue_depth(),

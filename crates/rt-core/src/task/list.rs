@@ -38,6 +38,8 @@ struct List {
     head: Option<NonNull<Header>>,
     tail: Option<NonNull<Header>>,
     len: usize,
+    /// Tasks ever bound to this shard (the runtime's spawn count, summed over shards).
+    spawned: u64,
 }
 
 // SAFETY: the list only stores pointers, and touches the pointed-to links only under its
@@ -98,6 +100,7 @@ impl<S: Schedule> OwnedTasks<S> {
 
     fn bind_inner(&self, task: Task<S>, notified: Notified<S>) -> Option<Notified<S>> {
         let mut list = lock(self.shard(task.id()));
+        list.spawned += 1;
         // Ordering: read under the shard lock, which `close_and_shutdown_all` takes after
         // setting the flag: either we see it, or the task is in the shard before the drain.
         if self.closed.load(Acquire) {
@@ -169,6 +172,11 @@ impl<S: Schedule> OwnedTasks<S> {
     /// The number of tasks in the list (locks each shard in turn: for metrics and checks).
     pub(crate) fn len(&self) -> usize {
         self.shards.iter().map(|shard| lock(shard).len).sum()
+    }
+
+    /// The number of tasks ever bound (locks each shard in turn: for metrics).
+    pub(crate) fn spawned_count(&self) -> u64 {
+        self.shards.iter().map(|shard| lock(shard).spawned).sum()
     }
 
     pub(crate) fn is_empty(&self) -> bool {

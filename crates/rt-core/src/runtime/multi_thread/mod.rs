@@ -253,7 +253,6 @@ impl Handle {
         F::Output: Send + 'static,
     {
         let (join, notified) = self.shared.owned.bind(future, self.clone(), id);
-        self.scheduler_metrics.incr_spawned_tasks_count();
         if let Some(notified) = notified {
             worker::schedule_task(self, notified);
         }
@@ -340,6 +339,10 @@ impl Handle {
 
     pub(crate) fn num_alive_tasks(&self) -> usize {
         self.shared.owned.len()
+    }
+
+    pub(crate) fn spawned_tasks_count(&self) -> u64 {
+        self.shared.owned.spawned_count()
     }
 
     pub(crate) fn global_queue_depth(&self) -> usize {

@@ -31,6 +31,21 @@ fn new_task() -> Notified<NoSchedule> {
     notified
 }
 
+/// Pushes `n` new tasks on the owner's end, recording their ids in `pushed`.
+fn push_new(
+    local: &mut Local<NoSchedule>,
+    inject: &Inject<NoSchedule>,
+    metrics: &WorkerMetrics,
+    n: usize,
+    pushed: &mut Vec<Id>,
+) {
+    for _ in 0..n {
+        let task = new_task();
+        pushed.push(task.id());
+        local.push_back_or_overflow(task, inject, metrics);
+    }
+}
+
 fn drain(local: &mut Local<NoSchedule>, into: &mut Vec<Id>) {
     while let Some(task) = local.pop() {
         into.push(task.id());
@@ -71,11 +86,7 @@ fn steal_half_while_owner_pops() {
         let inject = Inject::new();
         let metrics = WorkerMetrics::default();
         let mut pushed = Vec::new();
-        for _ in 0..3 {
-            let task = new_task();
-            pushed.push(task.id());
-            local.push_back_or_overflow(task, &inject, &metrics);
-        }
+        push_new(&mut local, &inject, &metrics, 3, &mut pushed);
         let thief = spawn_thief(steal);
         let mut seen = Vec::new();
         if let Some(task) = local.pop() {
@@ -92,23 +103,15 @@ fn steal_half_while_owner_pops() {
 fn overflow_to_inject_while_stealing() {
     loom::model(|| {
         let (steal, mut local) = queue::local::<NoSchedule>();
-        let inject = loom::sync::Arc::new(Inject::new());
+        let inject = Inject::new();
         let metrics = WorkerMetrics::default();
         let mut pushed = Vec::new();
         // Fill the queue (capacity 4 under loom).
-        for _ in 0..queue::CAPACITY {
-            let task = new_task();
-            pushed.push(task.id());
-            local.push_back_or_overflow(task, &inject, &metrics);
-        }
+        push_new(&mut local, &inject, &metrics, queue::CAPACITY, &mut pushed);
         let thief = spawn_thief(steal);
         // Push past capacity: overflows half to the inject queue, or lands in the room
         // the thief made, or (thief mid-steal) goes to the inject queue alone.
-        for _ in 0..2 {
-            let task = new_task();
-            pushed.push(task.id());
-            local.push_back_or_overflow(task, &inject, &metrics);
-        }
+        push_new(&mut local, &inject, &metrics, 2, &mut pushed);
         let mut seen = thief.join().unwrap();
         drain(&mut local, &mut seen);
         drain_inject(&inject, &mut seen);
@@ -124,18 +127,10 @@ fn two_thieves_and_a_wrapping_owner() {
         let metrics = WorkerMetrics::default();
         let mut pushed = Vec::new();
         // Move head and tail around the ring first, so indices wrap.
-        for _ in 0..3 {
-            let task = new_task();
-            pushed.push(task.id());
-            local.push_back_or_overflow(task, &inject, &metrics);
-        }
+        push_new(&mut local, &inject, &metrics, 3, &mut pushed);
         let mut seen = Vec::new();
         drain(&mut local, &mut seen);
-        for _ in 0..3 {
-            let task = new_task();
-            pushed.push(task.id());
-            local.push_back_or_overflow(task, &inject, &metrics);
-        }
+        push_new(&mut local, &inject, &metrics, 3, &mut pushed);
         let thieves: Vec<_> = (0..2).map(|_| spawn_thief(steal.clone())).collect();
         if let Some(task) = local.pop() {
             seen.push(task.id());
@@ -156,11 +151,7 @@ fn owner_reuses_slots_only_after_the_thief_is_done() {
         let inject = Inject::new();
         let metrics = WorkerMetrics::default();
         let mut pushed = Vec::new();
-        for _ in 0..queue::CAPACITY {
-            let task = new_task();
-            pushed.push(task.id());
-            local.push_back_or_overflow(task, &inject, &metrics);
-        }
+        push_new(&mut local, &inject, &metrics, queue::CAPACITY, &mut pushed);
         let thief = spawn_thief(steal);
         // Pop, then push into the ring's next (wrapped) slots: they may be the ones the
         // thief is copying from, which loom reports as a race unless the queue waits.
@@ -168,11 +159,7 @@ fn owner_reuses_slots_only_after_the_thief_is_done() {
         if let Some(task) = local.pop() {
             seen.push(task.id());
         }
-        for _ in 0..2 {
-            let task = new_task();
-            pushed.push(task.id());
-            local.push_back_or_overflow(task, &inject, &metrics);
-        }
+        push_new(&mut local, &inject, &metrics, 2, &mut pushed);
         seen.extend(thief.join().unwrap());
         drain(&mut local, &mut seen);
         drain_inject(&inject, &mut seen);
