@@ -38,17 +38,18 @@
 //! reactor). Being outside already, the bench thread needs no `RemoteSpawner` helper to
 //! spawn from outside.
 
+#[path = "support/multi_thread.rs"]
+mod multi_thread;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, Criterion, SamplingMode};
+use criterion::Criterion;
+use multi_thread::{WORKERS, group, rt_runtime, tokio_runtime};
 use rt_benches::{Latch, NUM_PINGS, round_trip, settle_allocator};
 
-/// Worker threads of every runtime: one per core of the two-core baseline machine.
-const WORKERS: usize = 2;
 /// Tasks spawned per round by the `spawn_many_*` workloads.
 const NUM_SPAWN: usize = 10_000;
 /// Tasks in the `yield_many` workload.
@@ -62,32 +63,6 @@ const CHAIN_LEN: usize = 1_000;
 const BUSY_TASKS: usize = 2 * WORKERS;
 /// How long a busy task spins between two yields (Tokio's `STALL_DUR`).
 const STALL: Duration = Duration::from_micros(10);
-
-/// Opens the group `multi_thread/<workload>`, sampled flat as in `rt_current_thread.rs`
-/// (every round takes between a few hundred microseconds and a few tens of milliseconds).
-fn group<'c>(c: &'c mut Criterion, workload: &str) -> BenchmarkGroup<'c, WallTime> {
-    let mut group = c.benchmark_group(format!("multi_thread/{workload}"));
-    group.sampling_mode(SamplingMode::Flat);
-    group
-}
-
-/// rt's multi-thread runtime with `WORKERS` workers and every driver it has.
-fn rt_runtime() -> rt::runtime::Runtime {
-    rt::runtime::Builder::new_multi_thread()
-        .worker_threads(WORKERS)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// Tokio's multi-thread runtime with `WORKERS` workers and its I/O and time drivers.
-fn tokio_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(WORKERS)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// smol's thread-safe `Executor`, run by `WORKERS` threads until dropped.
 ///
@@ -150,7 +125,7 @@ fn stall() {
 /// and go through its local queue (overflowing into the shared one), which is what makes
 /// this workload differ from `spawn_many_remote_idle`.
 fn spawn_many_local(c: &mut Criterion) {
-    let mut group = group(c, "spawn_many_local");
+    let mut group = group(c, "multi_thread", "spawn_many_local");
     let latch = Arc::new(Latch::new());
 
     {
@@ -217,7 +192,7 @@ fn spawn_many_local(c: &mut Criterion) {
 /// The workers have parked by the end of the previous round, so the first spawns wake them
 /// and the rest race with them running the tasks, as in Tokio's `spawn_many_remote_idle`.
 fn spawn_many_remote_idle(c: &mut Criterion) {
-    let mut group = group(c, "spawn_many_remote_idle");
+    let mut group = group(c, "multi_thread", "spawn_many_remote_idle");
     let latch = Arc::new(Latch::new());
 
     {
@@ -272,7 +247,7 @@ fn spawn_many_remote_idle(c: &mut Criterion) {
 /// workers that never park. The busy tasks are started before the measured loop and stopped
 /// (through a flag) after it, on every runtime.
 fn spawn_many_remote_busy(c: &mut Criterion) {
-    let mut group = group(c, "spawn_many_remote_busy");
+    let mut group = group(c, "multi_thread", "spawn_many_remote_busy");
     let latch = Arc::new(Latch::new());
 
     {
@@ -361,7 +336,7 @@ fn spawn_many_remote_busy(c: &mut Criterion) {
 /// `YIELD_TASKS` tasks, spawned from outside as in Tokio's bench, each yield `NUM_YIELD`
 /// times and then count down the latch.
 fn yield_many(c: &mut Criterion) {
-    let mut group = group(c, "yield_many");
+    let mut group = group(c, "multi_thread", "yield_many");
     let latch = Arc::new(Latch::new());
 
     {
@@ -429,7 +404,7 @@ fn yield_many(c: &mut Criterion) {
 /// Tokio's `ping_pong`: from one task, `NUM_PINGS` tasks are spawned, each making one
 /// [`round_trip!`](rt_benches::round_trip) with a peer it spawns.
 fn ping_pong(c: &mut Criterion) {
-    let mut group = group(c, "ping_pong");
+    let mut group = group(c, "multi_thread", "ping_pong");
     let latch = Arc::new(Latch::new());
 
     {
@@ -498,7 +473,7 @@ fn ping_pong(c: &mut Criterion) {
 ///
 /// The first link is spawned from outside, every later one from the task before it.
 fn chained_spawn(c: &mut Criterion) {
-    let mut group = group(c, "chained_spawn");
+    let mut group = group(c, "multi_thread", "chained_spawn");
     let latch = Arc::new(Latch::new());
 
     {

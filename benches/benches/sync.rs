@@ -44,16 +44,17 @@
 //!   non-`async` `try_send`, which cannot fail on an unbounded channel that is open.
 //! - The broadcast capacity (1,024) exceeds the values sent per round, so no receiver lags.
 
+#[path = "support/multi_thread.rs"]
+mod multi_thread;
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 
-use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, Criterion, SamplingMode};
+use criterion::Criterion;
+use multi_thread::{group, rt_runtime, tokio_runtime};
 use rt_benches::{Latch, settle_allocator};
 
-/// Worker threads of every runtime: one per core of the two-core baseline machine.
-const WORKERS: usize = 2;
 /// Messages per round in the mpsc workloads, split evenly between the producers.
 const MESSAGES: usize = 100_000;
 /// Capacity of the bounded mpsc channels.
@@ -74,32 +75,6 @@ const RECEIVERS: usize = 16;
 const VALUES: usize = 1_000;
 /// Capacity of the broadcast channel: more than `VALUES`, so no receiver ever lags.
 const BROADCAST_CAPACITY: usize = 1_024;
-
-/// Opens the group `sync/<workload>`, sampled flat as in the other bench files (every round
-/// takes between a few hundred microseconds and a few tens of milliseconds).
-fn group<'c>(c: &'c mut Criterion, workload: &str) -> BenchmarkGroup<'c, WallTime> {
-    let mut group = c.benchmark_group(format!("sync/{workload}"));
-    group.sampling_mode(SamplingMode::Flat);
-    group
-}
-
-/// rt's multi-thread runtime with `WORKERS` workers and every driver it has.
-fn rt_runtime() -> rt::runtime::Runtime {
-    rt::runtime::Builder::new_multi_thread()
-        .worker_threads(WORKERS)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// Tokio's multi-thread runtime with `WORKERS` workers and its I/O and time drivers.
-fn tokio_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(WORKERS)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// One mpsc round on `$runtime`: `$producers` tasks send `MESSAGES / $producers` messages
 /// each, with `$send` (in which `$tx` is the task's sender and `$i` the message), through
@@ -141,7 +116,7 @@ macro_rules! mpsc_round {
 /// `$bounded` selects the bounded channel (capacity `CAPACITY`) or the unbounded one.
 macro_rules! mpsc_bench {
     ($c:expr, $workload:expr, $producers:expr, bounded) => {{
-        let mut group = group($c, $workload);
+        let mut group = group($c, "sync", $workload);
         let latch = Arc::new(Latch::new());
         {
             let runtime = rt_runtime();
@@ -189,7 +164,7 @@ macro_rules! mpsc_bench {
         group.finish();
     }};
     ($c:expr, $workload:expr, $producers:expr, unbounded) => {{
-        let mut group = group($c, $workload);
+        let mut group = group($c, "sync", $workload);
         let latch = Arc::new(Latch::new());
         {
             let runtime = rt_runtime();
@@ -278,7 +253,7 @@ macro_rules! contended_round {
 
 /// `TASKS` tasks each lock, increment and unlock one shared `Mutex<usize>`, `OPS` times.
 fn mutex_contended(c: &mut Criterion) {
-    let mut group = group(c, "mutex_contended");
+    let mut group = group(c, "sync", "mutex_contended");
     let latch = Arc::new(Latch::new());
     {
         let runtime = rt_runtime();
@@ -306,7 +281,7 @@ fn mutex_contended(c: &mut Criterion) {
 /// `TASKS` tasks each acquire and release a permit of a `PERMITS`-permit semaphore, `OPS`
 /// times.
 fn semaphore(c: &mut Criterion) {
-    let mut group = group(c, "semaphore");
+    let mut group = group(c, "sync", "semaphore");
     let latch = Arc::new(Latch::new());
     {
         let runtime = rt_runtime();
@@ -353,7 +328,7 @@ macro_rules! oneshot_round {
 
 /// `ONESHOTS` oneshot channels created, sent on and received from, in one task.
 fn oneshot(c: &mut Criterion) {
-    let mut group = group(c, "oneshot");
+    let mut group = group(c, "sync", "oneshot");
     let latch = Arc::new(Latch::new());
     {
         let runtime = rt_runtime();
@@ -400,7 +375,7 @@ macro_rules! broadcast_round {
 
 /// One sender, `RECEIVERS` receivers, `VALUES` values each received by every receiver.
 fn broadcast_16(c: &mut Criterion) {
-    let mut group = group(c, "broadcast_16");
+    let mut group = group(c, "sync", "broadcast_16");
     let latch = Arc::new(Latch::new());
     {
         let runtime = rt_runtime();
