@@ -182,12 +182,7 @@ impl MultiThread {
                 steal,
                 unpark: park.unparker(),
             });
-            cores.push(worker::Core::new(
-                index,
-                local,
-                park,
-                parts.config.global_queue_interval,
-            ));
+            cores.push(worker::Core::new(index, local, park, &parts.config));
         }
         let handle = Arc::new(Handle {
             shared: Shared {
@@ -210,8 +205,8 @@ impl MultiThread {
             runtime_id: super::Id::next(),
             scheduler_metrics: SchedulerMetrics::default(),
         });
-        for core in cores {
-            let worker = worker::Worker::new(handle.clone(), core);
+        for (index, core) in cores.into_iter().enumerate() {
+            let worker = worker::Worker::new(handle.clone(), index, core);
             if let Err(err) = handle.start_worker_thread(worker) {
                 // Stop what was started before reporting.
                 handle.close();

@@ -9,6 +9,7 @@ use std::time::Instant;
 use super::queue::Local;
 use super::{Handle, park};
 use crate::loom::{Mutex, lock};
+use crate::runtime::builder::Config;
 use crate::runtime::metrics::WorkerMetrics;
 use crate::runtime::{context, scheduler};
 use crate::task::{Notified, Reschedule, Schedule, Task};
@@ -35,8 +36,10 @@ pub(super) struct Worker {
 
 /// What the thread running a worker owns.
 pub(super) struct Core {
-    index: usize,
-    tick: u32,
+    /// Tasks left before the inject queue is looked at first (`global_queue_interval`).
+    inject_countdown: u32,
+    /// Loop turns left before the driver is polled (`event_interval`).
+    event_countdown: u32,
     /// The task woken last by this worker's tasks: runs next (not stealable).
     lifo_slot: Option<Notified<Arc<Handle>>>,
     /// Off after `MAX_LIFO_POLLS_PER_TICK` LIFO polls in a row, until the slot empties.
@@ -47,7 +50,6 @@ pub(super) struct Core {
     is_searching: bool,
     is_shutdown: bool,
     park: Option<park::Parker>,
-    global_queue_interval: u32,
     rand: FastRand,
     /// When the worker last woke up, for the busy-duration metric.
     busy_since: Instant,
@@ -61,8 +63,7 @@ pub(crate) struct Context {
 }
 
 impl Worker {
-    pub(super) fn new(handle: Arc<Handle>, core: Box<Core>) -> Arc<Worker> {
-        let index = core.index;
+    pub(super) fn new(handle: Arc<Handle>, index: usize, core: Box<Core>) -> Arc<Worker> {
         Arc::new(Worker {
             handle,
             index,
@@ -80,11 +81,11 @@ impl Core {
         index: usize,
         run_queue: Local<Arc<Handle>>,
         park: park::Parker,
-        global_queue_interval: u32,
+        config: &Config,
     ) -> Box<Core> {
         Box::new(Core {
-            index,
-            tick: 0,
+            inject_countdown: config.global_queue_interval,
+            event_countdown: config.event_interval,
             lifo_slot: None,
             lifo_enabled: true,
             run_queue,
@@ -92,7 +93,6 @@ impl Core {
             is_searching: false,
             is_shutdown: false,
             park: Some(park),
-            global_queue_interval,
             rand: FastRand::new(index as u64 + 1),
             busy_since: Instant::now(),
         })
@@ -102,7 +102,9 @@ impl Core {
     /// LIFO slot, the local queue, then a batch from the inject queue.
     fn next_task(&mut self, worker: &Worker) -> Option<Notified<Arc<Handle>>> {
         let inject = &worker.handle.shared.inject;
-        if self.tick % self.global_queue_interval == 0 {
+        self.inject_countdown -= 1;
+        if self.inject_countdown == 0 {
+            self.inject_countdown = worker.handle.config.global_queue_interval;
             return inject.pop().or_else(|| self.next_local_task());
         }
         if let Some(task) = self.next_local_task() {
@@ -253,8 +255,9 @@ impl Context {
         let worker = &*self.worker;
         core.busy_since = Instant::now();
         while !core.is_shutdown {
-            core.tick = core.tick.wrapping_add(1);
-            if core.tick % worker.handle.config.event_interval == 0 {
+            core.event_countdown -= 1;
+            if core.event_countdown == 0 {
+                core.event_countdown = worker.handle.config.event_interval;
                 // Let the driver deliver events even while tasks keep us busy.
                 core = self.park_internal(core, Park::Poll);
                 core.maintenance(worker);
