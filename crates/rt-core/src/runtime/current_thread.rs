@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use super::blocking::Spawner;
 use super::builder::Config;
 use super::context;
+use super::defer::Defer;
 use super::driver::{Driver, DriverHandles, Unpark};
 use super::metrics::{SchedulerMetrics, WorkerMetrics};
 use super::scheduler;
@@ -82,7 +83,7 @@ pub(crate) struct Context {
     /// The core, while a task or the driver runs (so wakes reach the local queue).
     core: RefCell<Option<Box<Core>>>,
     /// Wakers whose wake waits until after the driver is polled (`yield_now`, coop).
-    defer: RefCell<Vec<Waker>>,
+    defer: Defer,
 }
 
 impl CurrentThread {
@@ -175,7 +176,7 @@ impl CurrentThread {
             drop(remote);
             core.tasks.clear();
             core.yielded.clear();
-            ct.defer.borrow_mut().clear();
+            ct.defer.clear();
             if let Some(mut driver) = core.driver.take() {
                 ct.enter(core, || driver.shutdown());
             }
@@ -228,7 +229,7 @@ impl Context {
         Context {
             handle,
             core: RefCell::new(None),
-            defer: RefCell::new(Vec::new()),
+            defer: Defer::default(),
         }
     }
 
@@ -256,7 +257,7 @@ impl Context {
             }
             for _ in 0..handle.config.event_interval {
                 let Some(task) = core.next_task(handle) else {
-                    core = if self.defer.borrow().is_empty() && core.yielded.is_empty() {
+                    core = if self.defer.is_empty() && core.yielded.is_empty() {
                         self.park(core)
                     } else {
                         self.park_yield(core)
@@ -305,7 +306,7 @@ impl Context {
             core = self
                 .enter(core, || {
                     driver.park(None);
-                    self.wake_deferred();
+                    self.defer.wake();
                 })
                 .0;
             metrics.incr_park_unpark_count();
@@ -325,7 +326,7 @@ impl Context {
         core = self
             .enter(core, || {
                 driver.park(Some(Duration::ZERO));
-                self.wake_deferred();
+                self.defer.wake();
             })
             .0;
         // Yielded tasks go behind what the driver and the deferred wakes just queued.
@@ -338,19 +339,8 @@ impl Context {
         core
     }
 
-    fn wake_deferred(&self) {
-        // Take the list first: a wake may defer again.
-        let deferred = mem::take(&mut *self.defer.borrow_mut());
-        for waker in deferred {
-            waker.wake();
-        }
-    }
-
     pub(crate) fn defer(&self, waker: &Waker) {
-        let mut defer = self.defer.borrow_mut();
-        if !defer.last().is_some_and(|w| w.will_wake(waker)) {
-            defer.push(waker.clone());
-        }
+        self.defer.defer(waker);
     }
 }
 

@@ -7,6 +7,7 @@ mod blocking;
 mod builder;
 pub(crate) mod context;
 mod current_thread;
+mod defer;
 pub mod driver;
 mod handle;
 mod id;

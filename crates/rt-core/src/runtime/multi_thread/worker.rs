@@ -10,6 +10,7 @@ use super::queue::Local;
 use super::{Handle, park};
 use crate::loom::{Mutex, lock};
 use crate::runtime::builder::Config;
+use crate::runtime::defer::Defer;
 use crate::runtime::metrics::WorkerMetrics;
 use crate::runtime::{context, scheduler};
 use crate::task::{Notified, Reschedule, Schedule, Task};
@@ -59,7 +60,7 @@ pub(super) struct Core {
 pub(crate) struct Context {
     worker: Arc<Worker>,
     core: RefCell<Option<Box<Core>>>,
-    defer: RefCell<Vec<Waker>>,
+    defer: Defer,
 }
 
 impl Worker {
@@ -238,7 +239,7 @@ pub(super) fn run(worker: Arc<Worker>) {
     let cx = scheduler::Context::MultiThread(Context {
         worker,
         core: RefCell::new(None),
-        defer: RefCell::new(Vec::new()),
+        defer: Defer::default(),
     });
     let mt = cx.expect_multi_thread();
     context::set_scheduler(&cx, || {
@@ -246,7 +247,7 @@ pub(super) fn run(worker: Arc<Worker>) {
         if let Ok(core) = mt.run(core) {
             mt.worker.handle.shutdown_core(*core);
         }
-        mt.wake_deferred();
+        mt.defer.wake();
     });
 }
 
@@ -270,7 +271,7 @@ impl Context {
                 core = self.run_task(task, core)?;
                 continue;
             }
-            core = if self.defer.borrow().is_empty() && core.yielded.is_empty() {
+            core = if self.defer.is_empty() && core.yielded.is_empty() {
                 self.park(core)
             } else {
                 self.park_internal(core, Park::Poll)
@@ -360,7 +361,7 @@ impl Context {
             Park::Sleep => park.park(),
             Park::Poll => park.poll_driver(),
         }
-        self.wake_deferred();
+        self.defer.wake();
         let mut core = self
             .core
             .borrow_mut()
@@ -381,18 +382,8 @@ impl Context {
         core
     }
 
-    fn wake_deferred(&self) {
-        let deferred = mem::take(&mut *self.defer.borrow_mut());
-        for waker in deferred {
-            waker.wake();
-        }
-    }
-
     pub(crate) fn defer(&self, waker: &Waker) {
-        let mut defer = self.defer.borrow_mut();
-        if !defer.last().is_some_and(|w| w.will_wake(waker)) {
-            defer.push(waker.clone());
-        }
+        self.defer.defer(waker);
     }
 }
 
