@@ -9,7 +9,7 @@ use super::blocking::{BlockingPool, PoolConfig};
 use super::current_thread::CurrentThread;
 use super::driver::{DriverConfig, DriverHandles, DriverLayer, DriverStack, ParkThread};
 use super::multi_thread::{self, MultiThread};
-use super::{Handle, Runtime, Scheduler, scheduler};
+use super::{Handle, Runtime, RuntimeFlavor, Scheduler, scheduler};
 
 pub(crate) type Callback = Arc<dyn Fn() + Send + Sync>;
 pub(crate) type ThreadNameFn = Arc<dyn Fn() -> String + Send + Sync>;
@@ -318,10 +318,16 @@ impl Builder {
     /// Returns an error if a driver cannot be created (the I/O layer opens an epoll
     /// instance, for instance).
     pub fn build(&mut self) -> io::Result<Runtime> {
+        let (flavor, num_workers) = match self.kind {
+            Kind::CurrentThread => (RuntimeFlavor::CurrentThread, 1),
+            Kind::MultiThread => (RuntimeFlavor::MultiThread, self.num_workers()),
+        };
         let mut stack = DriverStack {
             driver: Box::new(ParkThread::new()),
             handles: DriverHandles::default(),
             config: self.driver,
+            flavor,
+            num_workers,
         };
         for layer in std::mem::take(&mut self.driver_layers) {
             layer(&mut stack)?;
@@ -353,7 +359,7 @@ impl Builder {
             }
             Kind::MultiThread => {
                 let (scheduler, handle) = MultiThread::new(multi_thread::Parts {
-                    num_workers: self.num_workers(),
+                    num_workers,
                     driver: stack.driver,
                     driver_handles: stack.handles,
                     blocking_spawner: blocking_pool.spawner().clone(),

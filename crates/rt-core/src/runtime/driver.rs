@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::loom::atomic::{AtomicUsize, Ordering::SeqCst};
+use super::RuntimeFlavor;
 use crate::loom::{Condvar, Mutex, lock};
 
 /// Blocks a runtime thread until there is work, and is woken from any thread.
@@ -190,6 +191,8 @@ pub struct DriverStack {
     pub(crate) driver: Box<dyn Driver>,
     pub(crate) handles: DriverHandles,
     pub(crate) config: DriverConfig,
+    pub(crate) flavor: RuntimeFlavor,
+    pub(crate) num_workers: usize,
 }
 
 /// Which drivers the builder asked for.
@@ -210,6 +213,16 @@ impl DriverStack {
     /// Which drivers the builder asked for.
     pub fn config(&self) -> DriverConfig {
         self.config
+    }
+
+    /// The flavor of the runtime being built.
+    pub fn flavor(&self) -> RuntimeFlavor {
+        self.flavor
+    }
+
+    /// How many worker threads will poll the driver: 1 on the current-thread runtime.
+    pub fn num_workers(&self) -> usize {
+        self.num_workers
     }
 
     /// Replaces the driver with `wrap(driver)`.

@@ -158,6 +158,41 @@ impl Handle {
     pub fn __driver_handle<T: std::any::Any>(&self) -> Option<&T> {
         self.inner.driver_handles().get::<T>()
     }
+
+    /// Runs `f` with the driver handle of type `T` of the runtime this thread is in, without
+    /// cloning the runtime handle: `Err` outside a runtime, `Ok(None)` in one built without
+    /// that driver. The hot path of the layers' resources (a timer's registration).
+    #[doc(hidden)]
+    pub fn __with_current_driver<T: std::any::Any, R>(
+        f: impl FnOnce(Result<Option<&T>, TryCurrentError>) -> R,
+    ) -> R {
+        let mut f = Some(f);
+        let found = context::with_current(|inner| {
+            let f = f.take().expect("called once");
+            match inner {
+                Some(inner) => f(Ok(inner.driver_handles().get::<T>())),
+                None => f(Err(TryCurrentError {
+                    kind: TryCurrentErrorKind::NoContext,
+                })),
+            }
+        });
+        match found {
+            Ok(r) => r,
+            Err(ThreadLocalDestroyed) => (f.take().expect("called once"))(Err(TryCurrentError {
+                kind: TryCurrentErrorKind::ThreadLocalDestroyed,
+            })),
+        }
+    }
+
+    /// The index of the multi-thread worker running on this thread, if it is one: lets a
+    /// driver keep per-worker state (the time layer's timer wheels).
+    #[doc(hidden)]
+    pub fn __current_worker_index() -> Option<usize> {
+        context::with_scheduler(|cx| match cx {
+            Some(scheduler::Context::MultiThread(cx)) => Some(cx.worker_index()),
+            _ => None,
+        })
+    }
 }
 
 impl fmt::Debug for Handle {

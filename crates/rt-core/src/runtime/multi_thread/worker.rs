@@ -63,6 +63,13 @@ pub(crate) struct Context {
     defer: Defer,
 }
 
+impl Context {
+    /// The index of the worker this context runs.
+    pub(crate) fn worker_index(&self) -> usize {
+        self.worker.index
+    }
+}
+
 impl Worker {
     pub(super) fn new(handle: Arc<Handle>, index: usize, core: Box<Core>) -> Arc<Worker> {
         Arc::new(Worker {
