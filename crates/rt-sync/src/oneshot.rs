@@ -30,7 +30,7 @@
 //!
 //! # Protocol
 //!
-//! The state word has five bits. Every transition is a single read-modify-write, so all of
+//! The state word has five bits, and a reference bit per side (R6). Every transition is a single read-modify-write, so all of
 //! them are totally ordered; a side learns what the other did from the value its own
 //! read-modify-write returns.
 //!
@@ -63,20 +63,25 @@
 //!   reading the slot: the receiver sets the bit again and does not touch the slot.
 //! - **R5** (sender's waker): the mirror of R4 for `tx_task`, with `TX_TASK_SET`, and the
 //!   receiver's `CLOSED` transition in place of `COMPLETE`.
-//! - **R6** (teardown): the slots are dropped with the shared allocation, after both
-//!   handles are gone; the reference count's release/acquire orders every access before it.
+//! - **R6** (teardown): each side holds one reference bit (`TX_REF`, `RX_REF`) instead of
+//!   a reference count; a side clears its bit with an AcqRel read-modify-write, and the
+//!   side that clears the last one frees the allocation (slots and all), having acquired
+//!   every access the other side made. A side never touches the allocation after clearing
+//!   its bit. The sender folds its release into its completing transition when it has no
+//!   waker to read afterwards, so `send` is one read-modify-write and a received value
+//!   costs the receiver one more.
 
 use std::fmt;
 use std::future::{Future, poll_fn};
 use std::pin::Pin;
+use std::ptr::NonNull;
 use std::task::{Context, Poll, Waker, ready};
 
 use rt_core::__private::poll_proceed;
 
-// loom's `Arc` models the reference count's synchronization (R6).
+use crate::loom::UnsafeCell;
 use crate::loom::atomic::AtomicUsize;
 use crate::loom::atomic::Ordering::{AcqRel, Acquire};
-use crate::loom::{Arc, UnsafeCell};
 
 use self::error::{RecvError, TryRecvError};
 
@@ -132,23 +137,26 @@ pub mod error {
 /// # });
 /// ```
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
-    let inner = Arc::new(Inner {
-        state: AtomicUsize::new(0),
+    let inner = Box::new(Inner {
+        state: AtomicUsize::new(TX_REF | RX_REF),
         value: UnsafeCell::new(None),
         rx_task: UnsafeCell::new(None),
         tx_task: UnsafeCell::new(None),
     });
+    let ptr = NonNull::from(Box::leak(inner));
     let tx = Sender {
-        inner: Some(inner.clone()),
+        inner: Some(Ref { ptr, bit: TX_REF }),
     };
-    let rx = Receiver { inner: Some(inner) };
+    let rx = Receiver {
+        inner: Some(Ref { ptr, bit: RX_REF }),
+    };
     (tx, rx)
 }
 
 /// Sends a value to the paired [`Receiver`]. Created by [`channel`].
 pub struct Sender<T> {
     /// `None` once `send` has run.
-    inner: Option<Arc<Inner<T>>>,
+    inner: Option<Ref<T>>,
 }
 
 /// Receives the value from the paired [`Sender`]. Created by [`channel`].
@@ -163,7 +171,7 @@ pub struct Sender<T> {
 /// value is lost; it stays in the channel for the next `await` or [`try_recv`](Self::try_recv).
 pub struct Receiver<T> {
     /// `None` once the receiver has produced its result (it is terminated).
-    inner: Option<Arc<Inner<T>>>,
+    inner: Option<Ref<T>>,
 }
 
 /// The allocation both halves share.
@@ -186,11 +194,65 @@ unsafe impl<T: Send> Send for Inner<T> {}
 // owner under R1–R5, so `T: Send` suffices.
 unsafe impl<T: Send> Sync for Inner<T> {}
 
-const RX_TASK_SET: usize = 0b00001;
-const VALUE_SENT: usize = 0b00010;
-const CLOSED: usize = 0b00100;
-const TX_TASK_SET: usize = 0b01000;
-const COMPLETE: usize = 0b10000;
+const RX_TASK_SET: usize = 0b000_0001;
+const VALUE_SENT: usize = 0b000_0010;
+const CLOSED: usize = 0b000_0100;
+const TX_TASK_SET: usize = 0b000_1000;
+const COMPLETE: usize = 0b001_0000;
+/// The sender's reference (R6).
+const TX_REF: usize = 0b010_0000;
+/// The receiver's reference (R6).
+const RX_REF: usize = 0b100_0000;
+
+/// One side's reference to the shared allocation (R6): `bit` is the side's reference bit.
+struct Ref<T> {
+    ptr: NonNull<Inner<T>>,
+    bit: usize,
+}
+
+// SAFETY: a `Ref` gives access to `Inner` only, which is `Send + Sync` for `T: Send`.
+unsafe impl<T: Send> Send for Ref<T> {}
+// SAFETY: as above.
+unsafe impl<T: Send> Sync for Ref<T> {}
+
+impl<T> Ref<T> {
+    /// Frees the allocation if `prev`, the state before the transition that cleared this
+    /// side's bit, shows the other side's bit clear too (R6).
+    fn released(self, prev: Snapshot) {
+        let other = (TX_REF | RX_REF) & !self.bit;
+        let ptr = self.ptr;
+        std::mem::forget(self);
+        if prev.0 & other == 0 {
+            // SAFETY: R6 — both bits are clear and ours was cleared last, by an AcqRel
+            // transition that acquired the other side's release: nobody touches the
+            // allocation any more. It came from `Box::into_raw` in `channel`.
+            drop(unsafe { Box::from_raw(ptr.as_ptr()) });
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Ref<T> {
+    type Target = Inner<T>;
+
+    fn deref(&self) -> &Inner<T> {
+        // SAFETY: R6 — this side's bit is set while the `Ref` exists, so the allocation
+        // is alive.
+        unsafe { self.ptr.as_ref() }
+    }
+}
+
+impl<T> Drop for Ref<T> {
+    fn drop(&mut self) {
+        // Ordering: AcqRel (R6): release orders this side's accesses before the free;
+        // acquire, if this side frees, orders the other side's accesses before it.
+        let prev = Snapshot(self.state.fetch_and(!self.bit, AcqRel));
+        Ref {
+            ptr: self.ptr,
+            bit: self.bit,
+        }
+        .released(prev);
+    }
+}
 
 /// A loaded value of the state word.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -226,15 +288,6 @@ impl fmt::Debug for Snapshot {
     }
 }
 
-/// What the sender's completing transition found.
-#[must_use]
-enum Completion {
-    /// `COMPLETE` is set: the receiver owns the value slot (R2).
-    Done,
-    /// `CLOSED` was set first: `COMPLETE` was not set, the sender still owns the slot (R3).
-    Closed,
-}
-
 /// What a waker registration found.
 #[must_use]
 enum Registered {
@@ -249,42 +302,6 @@ impl<T> Inner<T> {
         // Ordering: Acquire pairs with the AcqRel transitions of the other side, so its
         // writes to a slot it handed over are visible.
         Snapshot(self.state.load(Acquire))
-    }
-
-    /// The sender's last transition: sets `COMPLETE` (and `VALUE_SENT` if it stored a
-    /// value) unless the receiver closed first (R3), and wakes a waiting receiver.
-    fn complete(&self, value_sent: bool) -> Completion {
-        let set = if value_sent {
-            COMPLETE | VALUE_SENT
-        } else {
-            COMPLETE
-        };
-        let mut current = self.load();
-        let prev = loop {
-            if current.is_closed() {
-                return Completion::Closed;
-            }
-            // Ordering: AcqRel — release publishes the value written before (R1); acquire
-            // pairs with the receiver's release of its waker through `RX_TASK_SET` (R4).
-            // A failed exchange only retries, so Acquire suffices there.
-            match self
-                .state
-                .compare_exchange_weak(current.0, current.0 | set, AcqRel, Acquire)
-            {
-                Ok(prev) => break Snapshot(prev),
-                Err(actual) => current = Snapshot(actual),
-            }
-        };
-        if prev.is_rx_task_set() {
-            self.rx_task.with(|ptr| {
-                // SAFETY: our COMPLETE transition found RX_TASK_SET set, so the receiver
-                // will not touch `rx_task` again (R4); only shared reads happen here.
-                if let Some(waker) = unsafe { &*ptr } {
-                    waker.wake_by_ref();
-                }
-            });
-        }
-        Completion::Done
     }
 
     /// The receiver's close: sets `CLOSED` and wakes a sender waiting in `closed` (R5).
@@ -428,6 +445,59 @@ impl<T> Inner<T> {
     }
 }
 
+impl<T> Ref<T> {
+    /// The sender's completion: sets `COMPLETE` (and `VALUE_SENT` if it stored a value)
+    /// unless the receiver closed first (R3), wakes a waiting receiver, and releases the
+    /// sender's reference — in the same transition when there is no waker to read after
+    /// it (R6). `Err` hands the reference back when the receiver had closed: the sender
+    /// still owns the value slot.
+    fn complete(self, value_sent: bool) -> Result<(), Ref<T>> {
+        let set = if value_sent {
+            COMPLETE | VALUE_SENT
+        } else {
+            COMPLETE
+        };
+        let mut current = self.load();
+        let (prev, released) = loop {
+            if current.is_closed() {
+                return Err(self);
+            }
+            // R6: with a receiver's waker to read afterwards, keep the reference until done.
+            let release = !current.is_rx_task_set();
+            let new = if release {
+                (current.0 | set) & !TX_REF
+            } else {
+                current.0 | set
+            };
+            // Ordering: AcqRel — release publishes the value written before (R1) and, when
+            // releasing, all of the sender's accesses (R6); acquire pairs with the
+            // receiver's release of its waker through `RX_TASK_SET` (R4). A failed exchange
+            // only retries, so Acquire suffices there.
+            match self
+                .state
+                .compare_exchange_weak(current.0, new, AcqRel, Acquire)
+            {
+                Ok(prev) => break (Snapshot(prev), release),
+                Err(actual) => current = Snapshot(actual),
+            }
+        };
+        if released {
+            self.released(prev);
+            return Ok(());
+        }
+        self.rx_task.with(|ptr| {
+            // SAFETY: our COMPLETE transition found RX_TASK_SET set, so the receiver will
+            // not touch `rx_task` again (R4); only shared reads happen here, and we still
+            // hold our reference (R6).
+            if let Some(waker) = unsafe { &*ptr } {
+                waker.wake_by_ref();
+            }
+        });
+        drop(self);
+        Ok(())
+    }
+}
+
 impl<T> Sender<T> {
     /// Sends `value` to the receiver, without waiting.
     ///
@@ -455,8 +525,8 @@ impl<T> Sender<T> {
         // the sender owns the value slot (R1).
         inner.value.with_mut(|ptr| unsafe { *ptr = Some(value) });
         match inner.complete(true) {
-            Completion::Done => Ok(()),
-            Completion::Closed => {
+            Ok(()) => Ok(()),
+            Err(inner) => {
                 // SAFETY: our completion found CLOSED and did not set COMPLETE, so the
                 // receiver never reads the slot: it is still ours (R3).
                 let value = unsafe { inner.take_value() };
@@ -520,10 +590,8 @@ impl<T> Sender<T> {
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
         if let Some(inner) = self.inner.take() {
-            match inner.complete(false) {
-                // Whether or not the receiver closed first, there is nothing to hand back.
-                Completion::Done | Completion::Closed => {}
-            }
+            // Whether or not the receiver closed first, there is nothing to hand back.
+            let _ = inner.complete(false);
         }
     }
 }
