@@ -113,6 +113,8 @@ struct Shared<T> {
     state: Mutex<State<T>>,
     /// Wakes waiting receivers on a send or on close (rule 5).
     notify_rx: Notify,
+    /// Wakes senders in `closed` when the last receiver goes.
+    notify_tx: Notify,
     /// Slots the queue keeps before evicting (rule 4); a power of two, as in Tokio.
     capacity: usize,
 }
@@ -236,6 +238,7 @@ pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
             receivers: 1,
         }),
         notify_rx: Notify::new(),
+        notify_tx: Notify::new(),
         capacity: capacity.next_power_of_two(),
     });
     let rx = Receiver {
@@ -283,6 +286,41 @@ impl<T> Sender<T> {
         // Rule 5: wake after releasing the mutex.
         self.shared.notify_rx.notify_waiters();
         Ok(receivers)
+    }
+
+    /// Whether there is no live receiver (sends would fail).
+    pub fn is_closed(&self) -> bool {
+        self.shared.lock().receivers == 0
+    }
+
+    /// Completes once there is no live receiver.
+    ///
+    /// A later [`subscribe`](Sender::subscribe) opens the channel again; `closed` reports
+    /// the moment the receiver count reached zero.
+    ///
+    /// # Cancel safety
+    ///
+    /// This method is cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let (tx, rx) = rt_sync::broadcast::channel::<u32>(16);
+    /// rt::spawn(async move { drop(rx) });
+    /// tx.closed().await;
+    /// assert!(tx.send(1).is_err());
+    /// # });
+    /// ```
+    pub async fn closed(&self) {
+        loop {
+            // Created before the check, so a drop between the two still wakes it.
+            let notified = self.shared.notify_tx.notified();
+            if self.is_closed() {
+                return;
+            }
+            notified.await;
+        }
     }
 
     /// Creates a new receiver, which will see the values sent from now on.
@@ -469,6 +507,30 @@ impl<T: Clone> Receiver<T> {
         self.shared.try_recv(&mut self.next)
     }
 
+    /// Receives from synchronous code, blocking the thread until a value comes or the
+    /// channel is closed and drained. The errors are [`recv`](Receiver::recv)'s.
+    ///
+    /// # Errors
+    ///
+    /// As [`recv`](Receiver::recv).
+    ///
+    /// # Panics
+    ///
+    /// Panics if called from a thread that drives a runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = rt_sync::broadcast::channel(16);
+    /// let sender = std::thread::spawn(move || tx.send(5).unwrap());
+    /// assert_eq!(rx.blocking_recv(), Ok(5));
+    /// sender.join().unwrap();
+    /// ```
+    #[track_caller]
+    pub fn blocking_recv(&mut self) -> Result<T, RecvError> {
+        crate::blocking::block_on(self.recv())
+    }
+
     /// Receives the next value, waiting for one if none is ready.
     ///
     /// # Errors
@@ -521,8 +583,12 @@ impl<T> Drop for Receiver<T> {
             }
         }
         state.pop_read();
+        let closed = state.receivers == 0;
         drop(state);
         drop(unread);
+        if closed {
+            self.shared.notify_tx.notify_waiters();
+        }
     }
 }
 

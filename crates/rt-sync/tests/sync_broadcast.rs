@@ -173,7 +173,55 @@ fn errors_display() {
     assert_eq!(format!("{:?}", SendError(1)), "SendError { .. }");
 }
 
+#[test]
+fn blocking_recv_from_a_plain_thread() {
+    let (tx, mut rx) = broadcast::channel(4);
+    let sender = std::thread::spawn(move || {
+        tx.send(1).unwrap();
+        tx.send(2).unwrap();
+    });
+    assert_eq!(rx.blocking_recv(), Ok(1));
+    assert_eq!(rx.blocking_recv(), Ok(2));
+    sender.join().unwrap();
+    assert_eq!(rx.blocking_recv(), Err(RecvError::Closed));
+}
+
+#[test]
+fn is_closed_follows_the_receiver_count() {
+    let (tx, rx) = broadcast::channel::<u8>(4);
+    assert!(!tx.is_closed());
+    drop(rx);
+    assert!(tx.is_closed());
+    let rx = tx.subscribe();
+    assert!(!tx.is_closed());
+    drop(rx);
+}
+
 rt_test! {
+    #[test]
+    fn closed_completes_when_the_last_receiver_drops() {
+        rt().block_on(async {
+            let (tx, rx) = broadcast::channel::<u8>(4);
+            let rx2 = rx.resubscribe();
+            let mut closed = pin!(tx.closed());
+            assert!(poll_once(closed.as_mut()).is_pending());
+            drop(rx);
+            assert!(poll_once(closed.as_mut()).is_pending(), "one receiver is left");
+            rt::spawn(async move { drop(rx2) }).await.unwrap();
+            closed.await;
+            assert!(tx.is_closed());
+        });
+    }
+
+    #[test]
+    #[should_panic(expected = "Cannot block the current thread from within a runtime")]
+    fn blocking_recv_inside_a_runtime_panics() {
+        rt().block_on(async {
+            let (_tx, mut rx) = broadcast::channel::<u8>(4);
+            let _ = rx.blocking_recv();
+        });
+    }
+
     #[test]
     fn fan_out_to_sixteen_receivers_in_order() {
         const RECEIVERS: usize = 16;
