@@ -3,14 +3,17 @@
 //! # Protocol
 //!
 //! A `Semaphore` is an atomic `permits` word plus a mutex-protected queue of waiters. The
-//! word holds the number of available permits shifted left by one, and the `CLOSED` bit.
+//! word holds the number of available permits shifted left by two, the `CLOSED` bit and
+//! the `QUEUED` bit.
 //! Waiters are keyed by an id taken from a counter, so the queue (a map ordered by id) is
 //! in arrival order.
 //!
 //! The rules, cited by number in the code:
 //!
-//! 1. The available count only grows with the mutex held (`add_permits_locked`). Without
-//!    the mutex it may only shrink (`try_acquire`, `forget_permits`), by compare-and-swap.
+//! 1. The available count grows with the mutex held (`add_permits_locked`), or without it
+//!    only by a compare-and-swap that finds `QUEUED` clear (`release`'s fast path, rule 5).
+//!    Without the mutex it may otherwise only shrink (`try_acquire`, `forget_permits`), by
+//!    compare-and-swap.
 //! 2. Released permits go to the queue first: the front waiter is assigned as many as it
 //!    still needs, then the next, and only what is left over is made available. So while the
 //!    queue is non-empty (and the semaphore open), the available count is zero, and a later
@@ -23,6 +26,13 @@
 //!    leaving the entries where they are. A woken waiter that is not in `granted` then
 //!    gives back its partial assignment and fails. Once closed, released permits skip the
 //!    queue and become available (the count still matters to `available_permits`).
+//! 5. `QUEUED` is set, with the mutex held, whenever the queue is non-empty, and before a
+//!    waiter on its way into the queue looks for available permits; it is cleared, with the
+//!    mutex held, when the queue empties. A release that finds it clear adds its permits
+//!    with one compare-and-swap and no lock; one that finds it set takes the mutex and goes
+//!    through rule 2. So a waiter never sleeps while permits sit unassigned: a lock-free
+//!    release either came before the waiter set `QUEUED` (and the waiter's look finds the
+//!    permits), or it sees the bit and waits for the mutex.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error;
@@ -37,8 +47,10 @@ use crate::loom::{Mutex, MutexGuard, lock};
 
 /// The `permits` bit set once the semaphore is closed.
 const CLOSED: usize = 1;
-/// The available count sits above the `CLOSED` bit.
-const PERMIT_SHIFT: usize = 1;
+/// The `permits` bit set while waiters are queued (rule 5).
+const QUEUED: usize = 2;
+/// The available count sits above the `CLOSED` and `QUEUED` bits.
+const PERMIT_SHIFT: usize = 2;
 
 /// Counting semaphore performing asynchronous permit acquisition.
 ///
@@ -71,7 +83,7 @@ const PERMIT_SHIFT: usize = 1;
 /// # });
 /// ```
 pub struct Semaphore {
-    /// `available << PERMIT_SHIFT | CLOSED`; see the module documentation.
+    /// `available << PERMIT_SHIFT | QUEUED | CLOSED`; see the module documentation.
     permits: AtomicUsize,
     waiters: Mutex<Waiters>,
 }
@@ -447,10 +459,38 @@ impl Semaphore {
         }
     }
 
-    /// Gives back `n` permits (from a dropped guard, a cancelled acquire or `add_permits`).
+    /// Gives back `n` permits (from a dropped guard, a cancelled acquire or `add_permits`):
+    /// without the lock while nobody is queued (rule 5), else through rule 2.
     fn release(&self, n: usize) {
+        // Ordering: Relaxed; the exchange below is the synchronising access.
+        let mut curr = self.permits.load(Ordering::Relaxed);
+        while curr & QUEUED == 0 && n <= Self::MAX_PERMITS - (curr >> PERMIT_SHIFT) {
+            // Ordering: Release pairs with the Acquire CAS in `try_acquire_inner` and
+            // `take_available`, so the next holder sees what this releaser did.
+            match self.permits.compare_exchange_weak(
+                curr,
+                curr + (n << PERMIT_SHIFT),
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return,
+                Err(actual) => curr = actual,
+            }
+        }
+        // Waiters to serve, or an overflow to report: the slow path does both.
         let waiters = lock(&self.waiters);
         self.add_permits_locked(n, waiters);
+    }
+
+    /// Rule 5: makes `QUEUED` say whether the queue is non-empty. Called with the lock held
+    /// after the queue changed.
+    fn sync_queued(&self, waiters: &Waiters) {
+        // Ordering: Relaxed; the bit only routes releases to the lock, which orders the rest.
+        if waiters.queue.is_empty() {
+            self.permits.fetch_and(!QUEUED, Ordering::Relaxed);
+        } else {
+            self.permits.fetch_or(QUEUED, Ordering::Relaxed);
+        }
     }
 
     /// Rule 2: assigns `n` permits to the queue in order, makes the rest available, then
@@ -484,6 +524,7 @@ impl Semaphore {
                 }
             }
         }
+        self.sync_queued(&waiters);
         if n > 0 {
             // Ordering: Release pairs with the Acquire CAS in `try_acquire_inner` and
             // `take_available`, so the next holder sees what this releaser did.
@@ -558,10 +599,14 @@ impl<'a> Acquire<'a> {
                     self.state = AcquireState::Done;
                     return Poll::Ready(Err(AcquireError(())));
                 }
-                // Take what is there (nothing if anyone is queued, rule 2) and queue for
-                // the rest.
+                // Rule 5: route releases to the lock before looking, then take what is
+                // there (nothing if anyone is queued, rule 2) and queue for the rest.
+                // Ordering: Relaxed; the exchanges of `take_available` follow in the same
+                // modification order of `permits`.
+                sem.permits.fetch_or(QUEUED, Ordering::Relaxed);
                 let taken = sem.take_available(self.num_permits);
                 if taken == self.num_permits {
+                    sem.sync_queued(&waiters);
                     self.state = AcquireState::Done;
                     return Poll::Ready(Ok(()));
                 }
@@ -632,6 +677,7 @@ impl Drop for Acquire<'_> {
             }
         };
         if assigned == 0 {
+            self.sem.sync_queued(&waiters);
             return;
         }
         self.sem.add_permits_locked(assigned, waiters);
