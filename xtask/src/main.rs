@@ -31,7 +31,7 @@ commands:
 ";
 
 /// Crates with loom models, tested together under `--cfg rt_loom`.
-const LOOM_CRATES: &[&str] = &["rt-core", "rt-sync"];
+const LOOM_CRATES: &[&str] = &["rt-core", "rt-sync", "rt-io", "rt-time"];
 
 /// Crates whose unit tests run under miri.
 const MIRI_CRATES: &[&str] = &["rt-core"];
