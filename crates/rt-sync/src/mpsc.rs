@@ -10,8 +10,7 @@
 //! This first version is deliberately simple: one mutex around a `VecDeque`, the crate's
 //! fair [`Semaphore`] for the bound, and a waker slot for the receiver. Every operation
 //! takes the mutex once; a lock-free block list like Tokio's is left for a later,
-//! performance-minded revision. `send_timeout` (Tokio's `SendTimeoutError`) is omitted: it
-//! needs rt-time, which this crate does not depend on yet.
+//! performance-minded revision. `send_timeout` needs the `time` feature (rt-time).
 //!
 //! # Protocol
 //!
@@ -128,6 +127,59 @@ pub mod error {
     }
 
     impl<T> Error for TrySendError<T> {}
+
+    /// Error returned by `send_timeout`. Holds the value back.
+    #[cfg(feature = "time")]
+    #[derive(PartialEq, Eq, Clone, Copy)]
+    pub enum SendTimeoutError<T> {
+        /// No slot came free before the timeout.
+        Timeout(T),
+        /// The receiver is closed.
+        Closed(T),
+    }
+
+    #[cfg(feature = "time")]
+    impl<T> SendTimeoutError<T> {
+        /// Returns the value that could not be sent.
+        pub fn into_inner(self) -> T {
+            match self {
+                SendTimeoutError::Timeout(value) | SendTimeoutError::Closed(value) => value,
+            }
+        }
+
+        /// Whether the error is [`SendTimeoutError::Timeout`].
+        pub fn is_timeout(&self) -> bool {
+            matches!(self, SendTimeoutError::Timeout(_))
+        }
+
+        /// Whether the error is [`SendTimeoutError::Closed`].
+        pub fn is_closed(&self) -> bool {
+            matches!(self, SendTimeoutError::Closed(_))
+        }
+    }
+
+    #[cfg(feature = "time")]
+    impl<T> fmt::Debug for SendTimeoutError<T> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                SendTimeoutError::Timeout(_) => f.write_str("Timeout(..)"),
+                SendTimeoutError::Closed(_) => f.write_str("Closed(..)"),
+            }
+        }
+    }
+
+    #[cfg(feature = "time")]
+    impl<T> fmt::Display for SendTimeoutError<T> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                SendTimeoutError::Timeout(_) => f.write_str("timed out waiting on send operation"),
+                SendTimeoutError::Closed(_) => f.write_str("channel closed"),
+            }
+        }
+    }
+
+    #[cfg(feature = "time")]
+    impl<T> Error for SendTimeoutError<T> {}
 
     /// Error returned by `try_recv`.
     #[derive(Debug, PartialEq, Eq, Clone, Copy)]
@@ -508,6 +560,53 @@ impl<T> Sender<T> {
                 Ok(())
             }
             Err(_) => Err(SendError(value)),
+        }
+    }
+
+    /// Sends `value`, waiting at most `timeout` for a free slot (needs the `time` feature
+    /// and a runtime with timers enabled).
+    ///
+    /// # Errors
+    ///
+    /// [`SendTimeoutError::Timeout`] if no slot came free in time,
+    /// [`SendTimeoutError::Closed`] if the receiver is closed; both hand `value` back.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime with timers enabled (see `rt::time::sleep`).
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`send`](Sender::send): if cancelled, the value was not sent and is dropped with
+    /// the future.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use rt_sync::mpsc::{self, error::SendTimeoutError};
+    ///
+    /// # rt::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// let (tx, _rx) = mpsc::channel(1);
+    /// tx.send(1).await.unwrap();
+    /// // The only slot is taken and nobody receives.
+    /// let err = tx.send_timeout(2, Duration::from_millis(10)).await.unwrap_err();
+    /// assert!(matches!(err, SendTimeoutError::Timeout(2)));
+    /// # });
+    /// ```
+    #[cfg(feature = "time")]
+    pub async fn send_timeout(
+        &self,
+        value: T,
+        timeout: std::time::Duration,
+    ) -> Result<(), error::SendTimeoutError<T>> {
+        match rt_time::timeout(timeout, self.reserve()).await {
+            Ok(Ok(permit)) => {
+                permit.send(value);
+                Ok(())
+            }
+            Ok(Err(_closed)) => Err(error::SendTimeoutError::Closed(value)),
+            Err(_elapsed) => Err(error::SendTimeoutError::Timeout(value)),
         }
     }
 

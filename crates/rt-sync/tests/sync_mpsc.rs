@@ -345,6 +345,32 @@ fn no_loss_stress_multi_thread() {
 
 rt_test! {
     #[test]
+    fn send_timeout_times_out_then_succeeds_then_sees_close() {
+        use rt_sync::mpsc::error::SendTimeoutError;
+        use std::time::Duration;
+        rt().block_on(async {
+            let (tx, mut rx) = mpsc::channel(1);
+            tx.send(1).await.unwrap();
+            let err = tx.send_timeout(2, Duration::from_millis(20)).await.unwrap_err();
+            assert!(matches!(err, SendTimeoutError::Timeout(2)), "{err:?}");
+            assert!(err.is_timeout());
+            // A slot frees up while the send waits: it goes through.
+            let receiver = rt::spawn(async move {
+                rt::time::sleep(Duration::from_millis(10)).await;
+                assert_eq!(rx.recv().await, Some(1));
+                assert_eq!(rx.recv().await, Some(3));
+                rx
+            });
+            tx.send_timeout(3, Duration::from_secs(10)).await.unwrap();
+            drop(receiver.await.unwrap());
+            let err = tx.send_timeout(4, Duration::from_secs(10)).await.unwrap_err();
+            assert!(matches!(err, SendTimeoutError::Closed(4)), "{err:?}");
+            assert_eq!(err.to_string(), "channel closed");
+            assert_eq!(err.into_inner(), 4);
+        });
+    }
+
+    #[test]
     fn per_producer_fifo_with_several_producers() {
         rt().block_on(async {
             let (tx, mut rx) = mpsc::channel::<(usize, usize)>(4);
