@@ -1,4 +1,5 @@
-//! Procedural macros for the `rt` async runtime: `#[main]` and `#[test]`.
+//! Procedural macros for the `rt` async runtime: `#[main]` and `#[test]`, and the helpers
+//! of `rt::select!`.
 //!
 //! They turn an `async fn` into an ordinary function that builds a runtime and blocks on
 //! the function's body, the way Tokio's `#[tokio::main]` and `#[tokio::test]` do, and
@@ -21,6 +22,8 @@
 mod config;
 // Parsing the function and generating the runtime around its body.
 mod entry;
+// Branch numbering, the output enum and pattern rewriting for `rt::select!`.
+mod select;
 
 use proc_macro::TokenStream;
 
@@ -247,4 +250,33 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn test_rt(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(Kind::Test, false, args.into(), item.into()).into()
+}
+
+/// Declares the output enum of a `select!`; part of `rt::select!`'s expansion, not API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn select_priv_declare_output_enum(input: TokenStream) -> TokenStream {
+    select::declare_output_enum(input.into()).into()
+}
+
+/// Names a variant of a `select!` output enum; part of `rt::select!`'s expansion, not API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn select_priv_variant(input: TokenStream) -> TokenStream {
+    select::variant(input.into()).into()
+}
+
+/// Counts `_` tokens; part of `rt::select!`'s expansion, not API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn select_priv_count(input: TokenStream) -> TokenStream {
+    select::count(input.into()).into()
+}
+
+/// Rewrites a branch pattern to test a reference; part of `rt::select!`'s expansion, not
+/// API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn select_priv_clean_pattern(input: TokenStream) -> TokenStream {
+    select::clean_pattern(input.into()).into()
 }

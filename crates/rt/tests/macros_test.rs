@@ -32,6 +32,35 @@ async fn current_thread_runs_tasks_on_the_test_thread() {
     assert_eq!(task_thread, test_thread);
 }
 
+#[rt::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multi_thread_with_two_workers_runs_tasks_off_the_test_thread() {
+    let handle = Handle::current();
+    assert_eq!(handle.runtime_flavor(), RuntimeFlavor::MultiThread);
+    assert_eq!(handle.metrics().num_workers(), 2);
+    let test_thread = thread::current().id();
+    let task_thread = rt::spawn(async { thread::current().id() }).await.unwrap();
+    assert_ne!(task_thread, test_thread);
+}
+
+#[rt::test(flavor = "multi_thread")]
+async fn multi_thread_defaults_to_a_worker_per_cpu() {
+    let cpus = thread::available_parallelism().map_or(1, |n| n.get());
+    // `RT_WORKER_THREADS` may override the default; only check it when it is unset.
+    if std::env::var_os("RT_WORKER_THREADS").is_none() {
+        assert_eq!(Handle::current().metrics().num_workers(), cpus);
+    }
+}
+
+#[rt::test(start_paused = true)]
+async fn start_paused_runs_on_a_paused_clock() {
+    use std::time::Duration;
+
+    let start = rt::time::Instant::now();
+    // An hour passes at once: the paused clock jumps to the next timer when idle.
+    rt::time::sleep(Duration::from_secs(3600)).await;
+    assert!(start.elapsed() >= Duration::from_secs(3600));
+}
+
 #[rt::test(crate = "rt")]
 async fn crate_argument_accepts_the_crate_name() {
     let handles: Vec<_> = (0..8u64).map(|i| rt::spawn(async move { i * i })).collect();

@@ -1,0 +1,2 @@
+#[rt::main(flavor = multi_thread)]
+async fn main() {}

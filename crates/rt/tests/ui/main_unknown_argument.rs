@@ -1,0 +1,2 @@
+#[rt::main(flavour = "current_thread")]
+async fn main() {}

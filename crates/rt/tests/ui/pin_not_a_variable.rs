@@ -1,0 +1,7 @@
+async fn answer() -> u32 {
+    42
+}
+
+fn main() {
+    rt::pin!(answer());
+}

@@ -1,0 +1,9 @@
+async fn nothing() {
+    rt::select! {
+        biased;
+    }
+}
+
+fn main() {
+    let _ = nothing();
+}

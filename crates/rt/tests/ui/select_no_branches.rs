@@ -1,0 +1,7 @@
+async fn nothing() {
+    rt::select! {}
+}
+
+fn main() {
+    let _ = nothing();
+}
