@@ -12,6 +12,20 @@ use rt::time::{Instant, timeout, timeout_at};
 
 rt_test! {
     #[test]
+    fn fires_around_a_block_on_future_that_keeps_waking_itself() {
+        // The driver must still run (and fire the timer) while `block_on`'s own future is
+        // woken on every poll and no task is queued.
+        let elapsed = rt().block_on(async {
+            let spin = std::future::poll_fn(|cx| {
+                cx.waker().wake_by_ref();
+                std::task::Poll::<()>::Pending
+            });
+            timeout(Duration::from_millis(20), spin).await
+        });
+        assert!(elapsed.is_err());
+    }
+
+    #[test]
     fn timeout_around_a_future_that_is_never_ready_elapses() {
         rt().block_on(async {
             let start = Instant::now();

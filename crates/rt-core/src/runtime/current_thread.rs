@@ -290,7 +290,7 @@ impl Context {
         (core, r)
     }
 
-    /// Parks on the driver until woken, unless there is work.
+    /// Parks on the driver until woken; with work already there, polls it without blocking.
     fn park(&self, mut core: Box<Core>) -> Box<Core> {
         let handle = &self.handle;
         let mut driver = core.driver.take().expect("driver missing");
@@ -312,6 +312,16 @@ impl Context {
             metrics.incr_park_unpark_count();
             core.busy_since = Instant::now();
             lock(&handle.shared.inject).parked = false;
+        } else {
+            // Work came in (or `block_on`'s future was woken): don't sleep, but let the
+            // driver deliver its events, or a future that keeps waking itself would starve
+            // the timers and sockets it may be waiting on.
+            core = self
+                .enter(core, || {
+                    driver.park(Some(Duration::ZERO));
+                    self.defer.wake();
+                })
+                .0;
         }
         if let Some(f) = &handle.config.after_unpark {
             core = self.enter(core, || f()).0;
