@@ -47,7 +47,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use multi_thread::{WORKERS, group, rt_runtime, tokio_runtime};
+use multi_thread::{SmolPool, WORKERS, group, rt_runtime, tokio_runtime};
 use rt_benches::{Latch, NUM_PINGS, round_trip, settle_allocator};
 
 /// Tasks spawned per round by the `spawn_many_*` workloads.
@@ -63,53 +63,6 @@ const CHAIN_LEN: usize = 1_000;
 const BUSY_TASKS: usize = 2 * WORKERS;
 /// How long a busy task spins between two yields (Tokio's `STALL_DUR`).
 const STALL: Duration = Duration::from_micros(10);
-
-/// smol's thread-safe `Executor`, run by `WORKERS` threads until dropped.
-///
-/// This is how smol's documentation sets up a multi-threaded executor: each thread runs
-/// `smol::block_on(ex.run(shutdown))`, so one idle thread waits on the reactor and the others
-/// on their parkers, much as Tokio's and rt's idle workers do.
-struct SmolPool {
-    ex: Arc<smol::Executor<'static>>,
-    /// Dropped first on drop: the threads' `run` futures then complete.
-    shutdown: Option<smol::channel::Sender<()>>,
-    threads: Vec<thread::JoinHandle<()>>,
-}
-
-impl SmolPool {
-    fn new() -> Self {
-        let ex = Arc::new(smol::Executor::new());
-        let (shutdown, signal) = smol::channel::bounded::<()>(1);
-        let threads = (0..WORKERS)
-            .map(|i| {
-                let ex = ex.clone();
-                let signal = signal.clone();
-                thread::Builder::new()
-                    .name(format!("smol-worker-{i}"))
-                    .spawn(move || {
-                        // `recv` fails once the sender is dropped: that is the signal.
-                        let _ = smol::block_on(ex.run(signal.recv()));
-                    })
-                    .expect("failed to start a smol executor thread")
-            })
-            .collect();
-        Self {
-            ex,
-            shutdown: Some(shutdown),
-            threads,
-        }
-    }
-}
-
-impl Drop for SmolPool {
-    fn drop(&mut self) {
-        drop(self.shutdown.take());
-        for thread in self.threads.drain(..) {
-            // A panic on an executor thread has already been reported; don't panic in drop.
-            let _ = thread.join();
-        }
-    }
-}
 
 /// Keeps a core busy for `STALL`, giving the CPU away in between as Tokio's `stall` does.
 fn stall() {

@@ -568,8 +568,9 @@ impl<T> Sender<T> {
     ///
     /// # Errors
     ///
-    /// [`SendTimeoutError::Timeout`] if no slot came free in time,
-    /// [`SendTimeoutError::Closed`] if the receiver is closed; both hand `value` back.
+    /// [`SendTimeoutError::Timeout`](error::SendTimeoutError::Timeout) if no slot came free
+    /// in time, [`SendTimeoutError::Closed`](error::SendTimeoutError::Closed) if the receiver
+    /// is closed; both hand `value` back.
     ///
     /// # Panics
     ///

@@ -2,7 +2,7 @@
 //! on the current-thread runtime; then channels, a lock and metrics on the multi-thread
 //! runtime. Counts and timings are printed as it goes.
 //!
-//! Run with `cargo run --release -p rt --example demo`.
+//! Run with `cargo run --release -p rt --example tour`.
 
 use std::rc::Rc;
 use std::sync::Arc;

@@ -1,44 +1,110 @@
 //! rt: an asynchronous runtime for network services, with Tokio 1.x's API.
 //!
-//! rt runs futures as lightweight tasks on a scheduler, and gives them the building blocks
-//! of network programs. Its public surface follows Tokio 1.x path for path, so a Tokio user
-//! switches by renaming one dependency.
+//! rt runs futures as lightweight tasks on a scheduler and gives them what network programs
+//! are made of: sockets, timers, channels and locks, I/O utilities, streams and macros. Its
+//! public surface follows Tokio 1.x path for path, so a Tokio user switches by renaming one
+//! dependency.
 //!
 //! This crate is the one most users name. It composes the layers below it — each its own
-//! crate, separately versioned — and re-exports them at Tokio's paths:
+//! crate, separately versioned — into a [`Runtime`](runtime::Runtime) and re-exports them at
+//! Tokio's paths:
 //!
 //! | layer | crate | here |
 //! |-------|-------|------|
 //! | tasks, schedulers, blocking pool | `rt-core` | [`spawn`], [`task`], [`runtime`] |
-//! | channels, notifications, semaphores | `rt-sync` | [`sync`] |
+//! | the reactor, I/O traits and utilities | `rt-io` | [`io`] |
+//! | TCP, UDP and Unix sockets | `rt-net` | [`net`] |
+//! | timers | `rt-time` | [`time`] |
+//! | channels, locks, semaphores, notifications | `rt-sync` | [`sync`] |
+//! | stream adapters and wrappers | `rt-stream` | [`stream`] |
 //! | `#[main]`, `#[test]` | `rt-macros` | [`main`], [`test`] |
+//! | `select!`, `join!`, `try_join!`, `pin!` | here | [`select!`], [`join!`], [`try_join!`], [`pin!`] |
 //!
-//! # A first program
+//! # A tour
+//!
+//! A TCP echo server and a client, a timeout, a channel, and tasks joined with `join!`:
 //!
 //! ```
-//! #[rt::main(flavor = "current_thread")]
-//! async fn main() {
-//!     let handles: Vec<_> = (0..10u64).map(|i| rt::spawn(async move { i * i })).collect();
-//!     let mut sum = 0;
-//!     for handle in handles {
-//!         sum += handle.await.unwrap();
+//! use std::time::Duration;
+//! use rt::io::{AsyncReadExt, AsyncWriteExt};
+//! use rt::net::{TcpListener, TcpStream};
+//!
+//! #[rt::main]
+//! async fn main() -> std::io::Result<()> {
+//!     // A server: one task per connection, echoing what it reads.
+//!     let listener = TcpListener::bind("127.0.0.1:0").await?;
+//!     let addr = listener.local_addr()?;
+//!     rt::spawn(async move {
+//!         while let Ok((mut stream, _)) = listener.accept().await {
+//!             rt::spawn(async move {
+//!                 let (mut reader, mut writer) = stream.split();
+//!                 let _ = rt::io::copy(&mut reader, &mut writer).await;
+//!             });
+//!         }
+//!     });
+//!
+//!     // Clients report their round trip through a channel.
+//!     let (tx, mut rx) = rt::sync::mpsc::channel(8);
+//!     for i in 0..4u8 {
+//!         let tx = tx.clone();
+//!         rt::spawn(async move {
+//!             let mut stream = TcpStream::connect(addr).await.unwrap();
+//!             stream.write_all(&[i; 16]).await.unwrap();
+//!             let mut echo = [0u8; 16];
+//!             stream.read_exact(&mut echo).await.unwrap();
+//!             tx.send(echo[0]).await.unwrap();
+//!         });
 //!     }
-//!     assert_eq!(sum, 285);
+//!     drop(tx);
+//!
+//!     // Collect the answers, but give up after five seconds.
+//!     let collect = async {
+//!         let mut got = Vec::new();
+//!         while let Some(i) = rx.recv().await {
+//!             got.push(i);
+//!         }
+//!         got.sort();
+//!         got
+//!     };
+//!     let got = rt::time::timeout(Duration::from_secs(5), collect).await.expect("timed out");
+//!     assert_eq!(got, [0, 1, 2, 3]);
+//!
+//!     // Two computations side by side in this task.
+//!     let (a, b) = rt::join!(async { 6 * 7 }, rt::time::sleep(Duration::from_millis(1)));
+//!     assert_eq!((a, b), (42, ()));
+//!     Ok(())
 //! }
 //! ```
 //!
 //! # Features
 //!
-//! No feature is on by default, as with Tokio.
+//! No feature is on by default, as with Tokio; `full` turns on all but `test-util` and
+//! `tracing`. The I/O traits ([`io::AsyncRead`], [`io::AsyncWrite`], ...) and the macros
+//! `select!`, `join!`, `try_join!` and `pin!` need none.
 //!
 //! | feature   | what it adds |
 //! |-----------|--------------|
-//! | `full`    | every feature below except `tracing` |
-//! | `rt`      | [`spawn`], [`task`], [`runtime`] (both schedulers), [`task_local!`] |
-//! | `rt-multi-thread` | the multi-thread scheduler as `#[rt::main]`'s default flavor |
+//! | `rt`      | [`spawn`], [`task`], [`runtime`] (the current-thread scheduler), [`task_local!`] |
+//! | `rt-multi-thread` | the multi-thread scheduler, [`Runtime::new`](runtime::Runtime::new), `#[rt::main]`'s default flavor |
+//! | `net`     | [`net`]: TCP, UDP and Unix sockets, `lookup_host` |
+//! | `time`    | [`time`]: `sleep`, `timeout`, `interval`; `mpsc::Sender::send_timeout` |
+//! | `sync`    | [`sync`]: channels (oneshot, mpsc, broadcast, watch), locks, semaphores, `Notify` |
+//! | `io-util` | the I/O extension traits and utilities: `AsyncReadExt`, `copy`, `split`, `BufReader`, ... |
+//! | `io-std`  | [`io::stdin`], [`io::stdout`], [`io::stderr`] |
 //! | `macros`  | [`main`] and [`test`] |
-//! | `sync`    | [`sync`]: channels (oneshot, mpsc, broadcast, watch), locks, semaphores, Notify |
+//! | `stream`  | [`stream`]: `StreamExt`, `StreamMap`, wrappers for the other layers' types |
+//! | `test-util` | the paused clock: `time::pause`, `time::advance`, `Builder::start_paused` |
 //! | `tracing` | a `tracing` span per task (id, name, spawn location) |
+
+// `select!`, `join!`, `try_join!`, `pin!`.
+#[macro_use]
+mod macros;
+
+/// What the expansions of rt's macros call; not for users, not covered by semver.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::macros::support::*;
+}
 
 /// Asynchronous green threads: spawning, joining, aborting, yielding, task-locals.
 ///
@@ -49,17 +115,42 @@ pub mod task {
 }
 
 /// The runtime: building one, driving it, and handles to it.
-///
-/// See [`rt_core::runtime`]; this module re-exports it at Tokio's path.
 #[cfg(feature = "rt")]
-pub mod runtime {
-    pub use rt_core::runtime::{
-        Builder, EnterGuard, Handle, Id, Runtime, RuntimeFlavor, RuntimeMetrics, TryCurrentError,
-    };
-}
+pub mod runtime;
 
 #[cfg(feature = "rt")]
 pub use rt_core::{spawn, task_local};
+
+/// Asynchronous I/O: the byte-stream traits, readiness, and (with `io-util`) the utilities.
+///
+/// See [`rt_io`]; this module re-exports it at Tokio's path.
+pub mod io {
+    pub use rt_io::*;
+}
+
+/// TCP, UDP and Unix-domain sockets.
+///
+/// See [`rt_net`]; this module re-exports it at Tokio's path.
+#[cfg(feature = "net")]
+pub mod net {
+    pub use rt_net::*;
+}
+
+/// Timers: sleeping, timeouts and intervals.
+///
+/// See [`rt_time`]; this module re-exports it at Tokio's path.
+#[cfg(feature = "time")]
+pub mod time {
+    pub use rt_time::*;
+}
+
+/// Streams: the `StreamExt` adapters, `StreamMap`, and wrappers of the other layers' types.
+///
+/// See [`rt_stream`]; this module re-exports it at `tokio-stream`'s paths.
+#[cfg(feature = "stream")]
+pub mod stream {
+    pub use rt_stream::*;
+}
 
 /// Synchronization primitives: channels, notifications, semaphores.
 ///

@@ -325,7 +325,11 @@ fn a_false_precondition_disables_the_branch_but_evaluates_its_expression() {
         assert_eq!(value, 2);
     }
     assert_eq!(evaluated.load(SeqCst), 200);
-    assert_eq!(polled.load(SeqCst), 100, "only the enabled branch's future was polled");
+    assert_eq!(
+        polled.load(SeqCst),
+        100,
+        "only the enabled branch's future was polled"
+    );
 
     let value = block_on_without_runtime(
         async {
