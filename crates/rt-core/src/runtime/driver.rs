@@ -13,8 +13,8 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::loom::atomic::{AtomicUsize, Ordering::SeqCst};
 use super::RuntimeFlavor;
+use crate::loom::atomic::{AtomicUsize, Ordering::SeqCst};
 use crate::loom::{Condvar, Mutex, lock};
 
 /// Blocks a runtime thread until there is work, and is woken from any thread.
