@@ -482,7 +482,9 @@ impl TimeDriver {
     fn park_inner(&mut self, timeout: Option<Duration>) {
         #[cfg(feature = "test-util")]
         if let Some(timeout) = timeout {
-            if self.common.clock.can_auto_advance() {
+            // As Tokio: no jump while blocking work (a `spawn_blocking` task) may still be
+            // about to wake the runtime; then this parks for real.
+            if self.common.clock.can_auto_advance() && !blocking_work_in_flight() {
                 self.inner.park(Some(Duration::ZERO));
                 if !self.common.did_wake.swap(false, SeqCst) {
                     if let Err(msg) = self.common.clock.advance(timeout) {
@@ -605,4 +607,10 @@ impl Common {
     pub(crate) fn instant_of_tick(&self, tick: u64) -> StdInstant {
         self.clock.base() + Duration::from_nanos(wheel::tick_start_nanos(tick))
     }
+}
+
+/// Whether the runtime this thread drives has `spawn_blocking` work queued or running.
+#[cfg(feature = "test-util")]
+fn blocking_work_in_flight() -> bool {
+    rt_core::runtime::Handle::try_current().is_ok_and(|h| h.__blocking_tasks_in_flight() > 0)
 }

@@ -16,6 +16,22 @@ async fn auto_advance_jumps_to_the_next_timer() {
 }
 
 #[rt::test(start_paused = true)]
+async fn no_auto_advance_while_blocking_work_runs() {
+    // As Tokio: a timeout around blocking work must not fire by a jump of the paused clock
+    // while the work runs (here for 50 ms of real time).
+    let work = rt::task::spawn_blocking(|| {
+        std::thread::sleep(Duration::from_millis(50));
+        7
+    });
+    let start = Instant::now();
+    let result = time::timeout(Duration::from_secs(3600), work).await;
+    assert_eq!(result.unwrap().unwrap(), 7);
+    assert!(Instant::now() - start < Duration::from_secs(3600), "the clock jumped");
+    // With the work done, auto-advance resumes.
+    sleep(Duration::from_secs(60)).await;
+}
+
+#[rt::test(start_paused = true)]
 async fn timers_fire_in_deadline_order() {
     let order = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let mut handles = Vec::new();

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use super::builder::ThreadConfig;
 use super::{context, scheduler};
+use crate::loom::atomic::{AtomicUsize, Ordering::Relaxed};
 use crate::loom::{Condvar, Mutex, MutexGuard, lock};
 use crate::task::{self, JoinHandle, Notified, Schedule, Task};
 
@@ -36,6 +37,10 @@ pub(crate) struct PoolConfig {
 
 struct Inner {
     shared: Mutex<Shared>,
+    /// Blocking tasks spawned and not yet finished or cancelled (each holds an
+    /// [`InFlight`]): the time layer's paused clock does not jump ahead while any is, as
+    /// Tokio's.
+    in_flight: Arc<AtomicUsize>,
     /// Signalled when work is queued for an idle thread, and at shutdown.
     condvar: Condvar,
     /// Signalled when the last thread exits.
@@ -52,6 +57,25 @@ struct Shared {
     shutdown: bool,
     threads: HashMap<usize, thread::JoinHandle<()>>,
     next_thread_index: usize,
+}
+
+/// Counts a blocking task in its pool's `in_flight` from spawn until it has run or was
+/// dropped unrun (cancelled at shutdown).
+struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    fn new(count: &Arc<AtomicUsize>) -> InFlight {
+        // Ordering: Relaxed; the count is a hint read by the paused clock.
+        count.fetch_add(1, Relaxed);
+        InFlight(count.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        // Ordering: Relaxed, as the increment.
+        self.0.fetch_sub(1, Relaxed);
+    }
 }
 
 /// Blocking tasks are polled once, to completion, and are in no owned list.
@@ -80,6 +104,7 @@ impl BlockingPool {
                 threads: HashMap::new(),
                 next_thread_index: 0,
             }),
+            in_flight: Arc::new(AtomicUsize::new(0)),
             condvar: Condvar::new(),
             all_exited: Condvar::new(),
             config,
@@ -158,6 +183,11 @@ impl Spawner {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
+        let in_flight = InFlight::new(&self.inner.in_flight);
+        let func = move || {
+            let _in_flight = in_flight;
+            func()
+        };
         let (future, id) = task::prepare(task::BlockingTask::new(func), "blocking", None, location);
         let (task, notified, join) = task::new_task(future, BlockingSchedule, id);
         drop(task);
@@ -238,6 +268,12 @@ impl Spawner {
 
     pub(crate) fn queue_depth(&self) -> usize {
         lock(&self.inner.shared).queue.len()
+    }
+
+    /// Blocking tasks spawned and not yet finished.
+    pub(crate) fn in_flight(&self) -> usize {
+        // Ordering: Relaxed; a hint (see the field).
+        self.inner.in_flight.load(Relaxed)
     }
 }
 

@@ -184,6 +184,13 @@ impl Handle {
         }
     }
 
+    /// How many `spawn_blocking` tasks are queued or running: the paused clock of the time
+    /// layer does not auto-advance while any is (as Tokio's).
+    #[doc(hidden)]
+    pub fn __blocking_tasks_in_flight(&self) -> usize {
+        self.inner.blocking_spawner().in_flight()
+    }
+
     /// The index of the multi-thread worker running on this thread, if it is one: lets a
     /// driver keep per-worker state (the time layer's timer wheels).
     #[doc(hidden)]
