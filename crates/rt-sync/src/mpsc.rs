@@ -7,10 +7,9 @@
 //! receiver calls [`close`](Receiver::close), the receiver still drains what was queued and
 //! then sees `None`.
 //!
-//! This first version is deliberately simple: one mutex around a `VecDeque`, the crate's
-//! fair [`Semaphore`] for the bound, and a waker slot for the receiver. Every operation
-//! takes the mutex once; a lock-free block list like Tokio's is left for a later,
-//! performance-minded revision. `send_timeout` needs the `time` feature (rt-time).
+//! The design is simple: one mutex around a `VecDeque`, the crate's fair [`Semaphore`] for
+//! the bound, and a waker slot for the receiver. Every send takes the mutex once; the
+//! receiver takes it once per batch (rule 6). `send_timeout` needs the `time` feature (rt-time).
 //!
 //! # Protocol
 //!
@@ -36,6 +35,11 @@
 //! 5. Each value is owned by exactly one place: its sender, the queue, or the receiver.
 //!    The receiver's drop takes the queue and drops it outside the mutex; values pushed
 //!    later by outstanding permits drop with the channel. So every value drops once.
+//! 6. The receiver takes values in batches: when its private buffer is empty it swaps the
+//!    whole queue into it under the mutex, then pops from the buffer without locking. A
+//!    value in the buffer still holds its slot (its permit goes back when it is popped,
+//!    rule 2) and still counts in `len`, so the bound and rule 4 see it as queued. The
+//!    producers and the consumer then meet on the mutex once per batch, not per value.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -318,30 +322,19 @@ impl<T> Chan<T> {
         }
     }
 
-    /// Pops up to `limit` values into `out`; `Ready(0)` means finished (rule 4).
-    fn poll_recv_into(
-        &self,
-        cx: &mut Context<'_>,
-        limit: usize,
-        mut out: impl FnMut(T),
-    ) -> Poll<usize> {
-        let coop = ready!(poll_proceed(cx));
+    /// Rule 6: moves every queued value into the receiver's empty `buf` in one critical
+    /// section. `Ready(false)` means finished (rule 4); `Pending` leaves the receiver's
+    /// waker (rule 1).
+    fn poll_refill(&self, cx: &mut Context<'_>, buf: &mut VecDeque<T>) -> Poll<bool> {
+        debug_assert!(buf.is_empty());
         let mut state = self.lock();
-        let n = state.queue.len().min(limit);
-        if n > 0 {
-            // `out` only moves each value into the receiver's hands (rule 5).
-            state.queue.drain(..n).for_each(&mut out);
-            drop(state);
-            // Rule 2: the popped values' slots are free again.
-            if let Some(sem) = &self.sem {
-                sem.add_permits(n);
-            }
-            coop.made_progress();
-            return Poll::Ready(n);
+        if !state.queue.is_empty() {
+            // Swapping keeps both allocations in use, so a steady stream allocates nothing.
+            std::mem::swap(&mut state.queue, buf);
+            return Poll::Ready(true);
         }
         if self.finished(&state) {
-            coop.made_progress();
-            return Poll::Ready(0);
+            return Poll::Ready(false);
         }
         // Rule 1: stored in the same critical section as the check.
         match &mut state.rx_waker {
@@ -351,24 +344,24 @@ impl<T> Chan<T> {
         Poll::Pending
     }
 
-    fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        let mut value = None;
-        ready!(self.poll_recv_into(cx, 1, |v| value = Some(v)));
-        Poll::Ready(value)
+    /// `poll_refill` without waiting.
+    fn try_refill(&self, buf: &mut VecDeque<T>) -> Result<(), TryRecvError> {
+        debug_assert!(buf.is_empty());
+        let mut state = self.lock();
+        if !state.queue.is_empty() {
+            std::mem::swap(&mut state.queue, buf);
+            Ok(())
+        } else if self.finished(&state) {
+            Err(TryRecvError::Disconnected)
+        } else {
+            Err(TryRecvError::Empty)
+        }
     }
 
-    fn try_recv(&self) -> Result<T, TryRecvError> {
-        let mut state = self.lock();
-        match state.queue.pop_front() {
-            Some(value) => {
-                drop(state);
-                if let Some(sem) = &self.sem {
-                    sem.add_permits(1);
-                }
-                Ok(value)
-            }
-            None if self.finished(&state) => Err(TryRecvError::Disconnected),
-            None => Err(TryRecvError::Empty),
+    /// Rule 2: `n` values left the receiver's buffer; their slots are free again.
+    fn release_slots(&self, n: usize) {
+        if let Some(sem) = &self.sem {
+            sem.add_permits(n);
         }
     }
 
@@ -485,7 +478,13 @@ pub fn channel<T>(buffer: usize) -> (Sender<T>, Receiver<T>) {
         "requested buffer size too large"
     );
     let chan = Chan::new(Some(Semaphore::new(buffer)), buffer);
-    (Sender { chan: chan.clone() }, Receiver { chan })
+    (
+        Sender { chan: chan.clone() },
+        Receiver {
+            chan,
+            buf: VecDeque::new(),
+        },
+    )
 }
 
 /// Creates an unbounded channel: sending never waits.
@@ -501,7 +500,10 @@ pub fn unbounded_channel<T>() -> (UnboundedSender<T>, UnboundedReceiver<T>) {
     let chan = Chan::new(None, 0);
     (
         UnboundedSender { chan: chan.clone() },
-        UnboundedReceiver { chan },
+        UnboundedReceiver {
+            chan,
+            buf: VecDeque::new(),
+        },
     )
 }
 
@@ -539,7 +541,17 @@ pub struct OwnedPermit<T> {
 /// The receiving half of a bounded channel, made by [`channel`].
 pub struct Receiver<T> {
     chan: Arc<Chan<T>>,
+    /// Values taken from the queue in one batch, not yet received (rule 6).
+    buf: VecDeque<T>,
 }
+
+// SAFETY: through `&self` a receiver never touches a value of `T` (`buf` is only measured
+// by `len`; values move out through `&mut self` alone), so sharing it needs `T: Send` only,
+// as Tokio's receivers do.
+unsafe impl<T: Send> Sync for Receiver<T> {}
+
+// Nothing in a receiver is ever pinned: the values in `buf` move out freely.
+impl<T> Unpin for Receiver<T> {}
 
 impl<T> Sender<T> {
     /// Sends `value`, waiting for a free slot.
@@ -947,7 +959,7 @@ macro_rules! receiver_methods {
         ///
         /// Cancel safe: if cancelled, no value was taken from the channel.
         pub async fn recv(&mut self) -> Option<T> {
-            poll_fn(|cx| self.chan.poll_recv(cx)).await
+            poll_fn(|cx| self.poll_recv(cx)).await
         }
 
         /// Receives up to `limit` values into `buffer` (appending), waiting for at least
@@ -968,7 +980,15 @@ macro_rules! receiver_methods {
         /// [`TryRecvError::Empty`] if none is queued but one may come,
         /// [`TryRecvError::Disconnected`] if the channel is closed and drained.
         pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-            self.chan.try_recv()
+            if self.buf.is_empty() {
+                self.chan.try_refill(&mut self.buf)?;
+            }
+            let value = self
+                .buf
+                .pop_front()
+                .expect("refilled with at least one value");
+            self.chan.release_slots(1);
+            Ok(value)
         }
 
         /// Receives from synchronous code, blocking the thread until a value comes or the
@@ -1001,12 +1021,23 @@ macro_rules! receiver_methods {
 
         /// The number of values queued now.
         pub fn len(&self) -> usize {
-            self.chan.len()
+            self.chan.len() + self.buf.len()
         }
 
         /// Polls for the next value; see [`recv`](Self::recv).
         pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-            self.chan.poll_recv(cx)
+            let coop = ready!(poll_proceed(cx));
+            if self.buf.is_empty() && !ready!(self.chan.poll_refill(cx, &mut self.buf)) {
+                coop.made_progress();
+                return Poll::Ready(None);
+            }
+            let value = self
+                .buf
+                .pop_front()
+                .expect("refilled with at least one value");
+            self.chan.release_slots(1);
+            coop.made_progress();
+            Poll::Ready(Some(value))
         }
 
         /// Polls for up to `limit` values; see [`recv_many`](Self::recv_many).
@@ -1019,8 +1050,16 @@ macro_rules! receiver_methods {
             if limit == 0 {
                 return Poll::Ready(0);
             }
-            self.chan
-                .poll_recv_into(cx, limit, |value| buffer.push(value))
+            let coop = ready!(poll_proceed(cx));
+            if self.buf.is_empty() && !ready!(self.chan.poll_refill(cx, &mut self.buf)) {
+                coop.made_progress();
+                return Poll::Ready(0);
+            }
+            let n = self.buf.len().min(limit);
+            buffer.extend(self.buf.drain(..n));
+            self.chan.release_slots(n);
+            coop.made_progress();
+            Poll::Ready(n)
         }
 
         /// The number of (strong) senders.
@@ -1076,7 +1115,17 @@ pub struct WeakUnboundedSender<T> {
 /// The receiving half of an unbounded channel, made by [`unbounded_channel`].
 pub struct UnboundedReceiver<T> {
     chan: Arc<Chan<T>>,
+    /// Values taken from the queue in one batch, not yet received (rule 6).
+    buf: VecDeque<T>,
 }
+
+// SAFETY: through `&self` a receiver never touches a value of `T` (`buf` is only measured
+// by `len`; values move out through `&mut self` alone), so sharing it needs `T: Send` only,
+// as Tokio's receivers do.
+unsafe impl<T: Send> Sync for UnboundedReceiver<T> {}
+
+// Nothing in a receiver is ever pinned: the values in `buf` move out freely.
+impl<T> Unpin for UnboundedReceiver<T> {}
 
 impl<T> UnboundedSender<T> {
     /// Sends `value` without waiting.

@@ -343,6 +343,29 @@ fn no_loss_stress_multi_thread() {
     });
 }
 
+#[test]
+fn a_batch_taken_by_the_receiver_still_counts_and_holds_its_slots() {
+    let (tx, mut rx) = mpsc::channel(4);
+    for i in 0..4 {
+        tx.try_send(i).unwrap();
+    }
+    // The first receive takes all four into the receiver's batch.
+    assert_eq!(rx.try_recv(), Ok(0));
+    assert_eq!(rx.len(), 3);
+    assert_eq!(tx.capacity(), 1, "only the received value's slot is free");
+    tx.try_send(4).unwrap();
+    assert!(
+        tx.try_send(5).is_err(),
+        "full: three in the batch, one queued"
+    );
+    assert_eq!(rx.len(), 4);
+    let rest: Vec<_> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+    assert_eq!(rest, [1, 2, 3, 4]);
+    assert_eq!(tx.capacity(), 4);
+    drop(tx);
+    assert_eq!(rx.try_recv(), Err(mpsc::error::TryRecvError::Disconnected));
+}
+
 rt_test! {
     #[test]
     fn send_timeout_times_out_then_succeeds_then_sees_close() {
