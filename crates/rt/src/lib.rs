@@ -15,6 +15,7 @@
 //! | the reactor, I/O traits and utilities | `rt-io` | [`io`] |
 //! | TCP, UDP and Unix sockets | `rt-net` | [`net`] |
 //! | timers | `rt-time` | [`time`] |
+//! | files | `rt-fs` | [`fs`] |
 //! | channels, locks, semaphores, notifications | `rt-sync` | [`sync`] |
 //! | stream adapters and wrappers | `rt-stream` | [`stream`] |
 //! | `#[main]`, `#[test]` | `rt-macros` | [`main`], [`test`] |
@@ -91,6 +92,7 @@
 //! | `sync`    | [`sync`]: channels (oneshot, mpsc, broadcast, watch), locks, semaphores, `Notify` |
 //! | `io-util` | the I/O extension traits and utilities: `AsyncReadExt`, `copy`, `split`, `BufReader`, ... |
 //! | `io-std`  | [`io::stdin`], [`io::stdout`], [`io::stderr`] |
+//! | `fs`      | [`fs`]: `File`, `OpenOptions`, `read`, `write`, `read_dir`, ... (on the blocking pool) |
 //! | `macros`  | [`main`] and [`test`] |
 //! | `stream`  | [`stream`]: `StreamExt`, `StreamMap`, wrappers for the other layers' types |
 //! | `test-util` | the paused clock: `time::pause`, `time::advance`, `Builder::start_paused` |
@@ -134,6 +136,14 @@ pub mod io {
 #[cfg(feature = "net")]
 pub mod net {
     pub use rt_net::*;
+}
+
+/// Files and directories: `File`, `OpenOptions`, and the path operations.
+///
+/// See [`rt_fs`]; this module re-exports it at Tokio's path.
+#[cfg(feature = "fs")]
+pub mod fs {
+    pub use rt_fs::*;
 }
 
 /// Timers: sleeping, timeouts and intervals.

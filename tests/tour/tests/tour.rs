@@ -1,5 +1,5 @@
 //! A user's first program, as tests: only `rt` with `full`. Runtime and tasks, TCP, time,
-//! sync, streams and macros, each the way the docs show it.
+//! sync, streams, files and macros, each the way the docs show it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -159,4 +159,22 @@ async fn select_and_join() {
     assert_eq!((a, b), (1, "two"));
     let both: Result<(u8, u8), &str> = rt::try_join!(async { Ok(1) }, async { Ok(2) });
     assert_eq!(both, Ok((1, 2)));
+}
+
+#[rt::test]
+async fn files_written_and_read_back() {
+    let dir = std::env::temp_dir().join(format!("rt-tour-{}", std::process::id()));
+    rt::fs::create_dir_all(&dir).await.unwrap();
+    let path = dir.join("greeting.txt");
+    rt::fs::write(&path, "hello from rt::fs\n").await.unwrap();
+    let mut file = rt::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .await
+        .unwrap();
+    file.write_all(b"and again\n").await.unwrap();
+    file.flush().await.unwrap();
+    let text = rt::fs::read_to_string(&path).await.unwrap();
+    assert_eq!(text, "hello from rt::fs\nand again\n");
+    rt::fs::remove_dir_all(&dir).await.unwrap();
 }
