@@ -26,7 +26,10 @@ async fn no_auto_advance_while_blocking_work_runs() {
     let start = Instant::now();
     let result = time::timeout(Duration::from_secs(3600), work).await;
     assert_eq!(result.unwrap().unwrap(), 7);
-    assert!(Instant::now() - start < Duration::from_secs(3600), "the clock jumped");
+    assert!(
+        Instant::now() - start < Duration::from_secs(3600),
+        "the clock jumped"
+    );
     // With the work done, auto-advance resumes.
     sleep(Duration::from_secs(60)).await;
 }

@@ -68,8 +68,9 @@ pub fn driver_layer(stack: &mut DriverStack) -> io::Result<()> {
 pub(crate) struct Driver {
     poll: MioPoll,
     events: Events,
-    /// A timerfd in `poll` for sub-millisecond park timeouts.
-    timer: OwnedFd,
+    /// A timerfd in `poll` for sub-millisecond park timeouts; `None` under miri, which
+    /// cannot call `timerfd_create` (park timeouts then round up to whole milliseconds).
+    timer: Option<OwnedFd>,
     timer_armed: bool,
     tick: u16,
     shared: Arc<Shared>,
@@ -101,12 +102,14 @@ impl Driver {
         let poll = MioPoll::new()?;
         let registry = poll.registry().try_clone()?;
         let waker = mio::Waker::new(&registry, WAKER_TOKEN)?;
-        let timer = timerfd()?;
-        registry.register(
-            &mut SourceFd(&timer.as_raw_fd()),
-            TIMER_TOKEN,
-            mio::Interest::READABLE,
-        )?;
+        let timer = if cfg!(miri) { None } else { Some(timerfd()?) };
+        if let Some(timer) = &timer {
+            registry.register(
+                &mut SourceFd(&timer.as_raw_fd()),
+                TIMER_TOKEN,
+                mio::Interest::READABLE,
+            )?;
+        }
         let shared = Arc::new(Shared {
             registry,
             waker,
@@ -146,7 +149,7 @@ impl Driver {
                     // SAFETY: R1 — the token is the address of an `Arc<ScheduledIo>` that
                     // `live` or `pending_release` still holds: pending ones are dropped only
                     // at the start of a turn, and this event comes from this turn's poll.
-                    let io = unsafe { &*(address as *const ScheduledIo) };
+                    let io = unsafe { &*token_to_io(&self.shared, address) };
                     io.set_readiness(self.tick, crate::Ready::from_mio(event));
                 }
             }
@@ -156,9 +159,16 @@ impl Driver {
     /// The timeout to give epoll: whole milliseconds as they are, anything finer through the
     /// timerfd (then epoll waits without a timeout of its own).
     fn precise_timeout(&mut self, timeout: Option<Duration>) -> Option<Duration> {
+        let Some(timer) = &self.timer else {
+            // No timerfd (miri): round up, so that a park never ends before its deadline.
+            return timeout.map(|t| {
+                let millis = t.as_nanos().div_ceil(1_000_000);
+                Duration::from_millis(u64::try_from(millis).unwrap_or(u64::MAX))
+            });
+        };
         match timeout {
             Some(t) if !t.is_zero() && t.subsec_nanos() % 1_000_000 != 0 => {
-                arm_timerfd(&self.timer, t);
+                arm_timerfd(timer, t);
                 self.timer_armed = true;
                 None
             }
@@ -166,7 +176,7 @@ impl Driver {
                 if self.timer_armed {
                     // A stale arming would only wake a later park early; disarm it anyway
                     // when the next park has its own deadline or none.
-                    arm_timerfd(&self.timer, Duration::ZERO);
+                    arm_timerfd(timer, Duration::ZERO);
                     self.timer_armed = false;
                 }
                 timeout
@@ -445,6 +455,29 @@ impl Drop for SlotGuard<'_> {
             self.io.release_slot(slot);
         }
     }
+}
+
+/// The `ScheduledIo` a token names: the token is its address, exposed by the `as usize`
+/// cast in `register`, so casting it back yields a pointer with that allocation's
+/// provenance.
+#[cfg(not(miri))]
+fn token_to_io(_shared: &Shared, address: usize) -> *const ScheduledIo {
+    address as *const ScheduledIo
+}
+
+/// Under miri the pointer comes from the registration that holds the allocation (R1), so
+/// that `-Zmiri-strict-provenance`, which rejects integer-to-pointer casts, can check the
+/// reactor too.
+#[cfg(miri)]
+fn token_to_io(shared: &Shared, address: usize) -> *const ScheduledIo {
+    let registrations = lock(&shared.registrations);
+    let io = registrations.live.get(&address).or_else(|| {
+        registrations
+            .pending_release
+            .iter()
+            .find(|io| Arc::as_ptr(io).addr() == address)
+    });
+    Arc::as_ptr(io.expect("R1: an event names a registration the driver no longer holds"))
 }
 
 fn timerfd() -> io::Result<OwnedFd> {
