@@ -2,40 +2,44 @@
 //!
 //! # Protocol
 //!
-//! The channel is one shared allocation holding a mutex-protected queue of
-//! `(value, sequence number, readers left)` slots, the counts of senders and receivers, and
-//! a [`Notify`] that wakes waiting receivers. Each receiver owns the sequence number of the
-//! next value it will read. The rules, cited by number in the code:
+//! The channel is one shared allocation holding a ring of `capacity` slots (a power of
+//! two), each behind its own read-write lock, and a `tail` behind a mutex: the sequence
+//! number of the next value and the counts of senders and receivers. Each receiver owns
+//! the sequence number of the next value it will read. The rules, cited by number in the
+//! code:
 //!
-//! 1. Everything in `State` changes only with the mutex held. Sequence numbers are given
-//!    out in order by `tail`; the queue holds the consecutive numbers `tail - queue.len()`
-//!    up to `tail - 1`, oldest at the front.
+//! 1. The value with sequence number `pos` lives in slot `pos % capacity`, which records
+//!    `pos`. A send takes the tail mutex, then the slot's write lock, stores the value, its
+//!    `pos` and its reader count `rem`, and advances the tail; so a slot holding `pos` was
+//!    fully written before the tail moved past it. Locks are taken in that order only
+//!    (tail, then a slot); a receiver never holds a slot while taking the tail.
 //! 2. A slot's `rem` starts as the number of receivers alive when it was sent; each of them
-//!    decrements it once, by reading it or by being dropped before reading it. The reader
-//!    that brings it to zero takes the value instead of cloning it.
-//! 3. Receivers read in order, so a slot with `rem == 0` is preceded only by slots with
-//!    `rem == 0`: such slots are popped from the front. The queue is therefore exactly the
-//!    values some receiver has yet to read.
-//! 4. A send into a queue of `capacity` slots first evicts the oldest. A receiver whose next
-//!    number is below the oldest retained has lagged: it is told by how many values, and
-//!    moves to the oldest retained (every retained slot counts it, so it has read none).
-//! 5. A waiting receiver creates its `Notified` *before* it checks the queue and awaits it
-//!    only if the queue had nothing for it. Each send, and the drop of the last sender,
-//!    calls `notify_waiters` after releasing the mutex, so a change the check missed still
-//!    wakes it.
-//!
-//! This design favours being obviously correct over speed: every operation takes the one
-//! mutex, and a send wakes every waiting receiver. Per-slot locks and a waiter list are left
-//! to a later performance pass.
+//!    decrements it once, by reading it or by being dropped before reading it. Readers
+//!    clone under the slot's read lock; the one that brings `rem` to zero then takes the
+//!    write lock and drops the value (if the slot still holds that `pos`). Receivers on
+//!    different threads clone the same value at once, so a `Receiver<T>` is `Send` and
+//!    `Sync` only when `T` is `Send + Sync`, as Tokio's since 1.44.2.
+//! 3. A receiver whose next number is `next` finds its value in slot `next % capacity`
+//!    when the slot records `next`. Otherwise it asks the tail: `next == tail` means
+//!    nothing new (or closed, with no sender left); `next < tail - capacity` means the
+//!    value was overwritten: the receiver has lagged, is told by how many values, and moves
+//!    to the oldest retained one, `tail - capacity`.
+//! 4. A send overwrites the slot of the value `capacity` sends older, lagging whoever had
+//!    not read it (rule 3). Receivers read without the tail mutex, each on the slot of its
+//!    own next value, so they contend only when reading the same value.
+//! 5. A waiting receiver creates its `Notified` *before* it checks for a value and awaits
+//!    it only if there was none. Each send, and the drop of the last sender, calls
+//!    `notify_waiters` after releasing the locks, so a change the check missed still wakes
+//!    it.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::future::poll_fn;
 
 use rt_core::__private::poll_proceed;
 
 use crate::Notify;
-use crate::loom::{Arc, Mutex, MutexGuard, lock};
+use crate::loom::atomic::{AtomicUsize, Ordering::AcqRel, Ordering::Acquire};
+use crate::loom::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, lock};
 
 /// Error types of the broadcast channel.
 pub mod error {
@@ -110,21 +114,19 @@ use error::{RecvError, SendError, TryRecvError};
 
 /// The state shared by every handle of one channel.
 struct Shared<T> {
-    state: Mutex<State<T>>,
+    /// The ring (rule 1); its length is the capacity, a power of two as in Tokio.
+    slots: Box<[RwLock<Slot<T>>]>,
+    tail: Mutex<Tail>,
     /// Wakes waiting receivers on a send or on close (rule 5).
     notify_rx: Notify,
     /// Wakes senders in `closed` when the last receiver goes.
     notify_tx: Notify,
-    /// Slots the queue keeps before evicting (rule 4); a power of two, as in Tokio.
-    capacity: usize,
 }
 
 /// The mutex-protected part of the channel (rule 1).
-struct State<T> {
-    /// Values some receiver has yet to read, oldest first (rule 3).
-    queue: VecDeque<Slot<T>>,
+struct Tail {
     /// Sequence number of the next value sent.
-    tail: u64,
+    pos: u64,
     /// Live `Sender`s; zero means closed.
     senders: usize,
     /// `WeakSender`s, which do not keep the channel open.
@@ -133,65 +135,110 @@ struct State<T> {
     receivers: usize,
 }
 
-/// One queued value.
+/// One place of the ring.
 struct Slot<T> {
-    /// Taken by the last reader (rule 2).
-    value: Option<T>,
+    /// The sequence number of the value it holds, or held (rule 1).
+    pos: u64,
     /// Receivers that have yet to read it (rule 2).
-    rem: usize,
-}
-
-impl<T> State<T> {
-    /// Sequence number of the oldest queued value (or `tail` if none is).
-    fn head(&self) -> u64 {
-        self.tail - self.queue.len() as u64
-    }
-
-    /// Rule 3: drops fully read slots from the front.
-    fn pop_read(&mut self) {
-        while self.queue.front().is_some_and(|slot| slot.rem == 0) {
-            self.queue.pop_front();
-        }
-    }
+    rem: AtomicUsize,
+    /// Dropped by the last reader (rule 2), or overwritten.
+    value: Option<T>,
 }
 
 impl<T> Shared<T> {
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
-        lock(&self.state)
+    fn lock(&self) -> MutexGuard<'_, Tail> {
+        lock(&self.tail)
+    }
+
+    fn capacity(&self) -> u64 {
+        self.slots.len() as u64
+    }
+
+    fn slot(&self, pos: u64) -> &RwLock<Slot<T>> {
+        // The capacity is a power of two: the mask keeps the index in range.
+        &self.slots[(pos & (self.capacity() - 1)) as usize]
+    }
+
+    /// Rule 2: one reader of `pos` went away without reading it.
+    fn release(&self, pos: u64) {
+        let last = {
+            let slot = read(self.slot(pos));
+            // Ordering: AcqRel, so that the last reader's drop comes after every other
+            // reader's clone.
+            slot.pos == pos && slot.rem.fetch_sub(1, AcqRel) == 1
+        };
+        if last {
+            self.drop_value(pos);
+        }
+    }
+
+    /// Rule 2: the last reader of `pos` drops its value, if the slot still holds it.
+    fn drop_value(&self, pos: u64) {
+        let taken = {
+            let mut slot = write(self.slot(pos));
+            if slot.pos == pos {
+                slot.value.take()
+            } else {
+                None
+            }
+        };
+        // Dropped outside the lock: its `Drop` may use the channel.
+        drop(taken);
+    }
+
+    /// The number of values some receiver has yet to read (rule 2): from the oldest
+    /// retained value whose `rem` is not zero to the tail.
+    fn unread(&self, tail: &Tail) -> usize {
+        let oldest = tail.pos.saturating_sub(self.capacity());
+        (oldest..tail.pos)
+            .find(|&pos| {
+                let slot = read(self.slot(pos));
+                // Ordering: Acquire, a snapshot paired with the readers' decrements.
+                slot.pos == pos && slot.rem.load(Acquire) > 0
+            })
+            .map_or(0, |first| (tail.pos - first) as usize)
     }
 }
 
 impl<T: Clone> Shared<T> {
     /// [`Receiver::try_recv`] for the receiver whose next sequence number is `next`.
     fn try_recv(&self, next: &mut u64) -> Result<T, TryRecvError> {
-        let mut state = self.lock();
-        let head = state.head();
-        if *next < head {
-            // Rule 4: skip to the oldest retained value.
-            let lagged = head - *next;
-            *next = head;
-            return Err(TryRecvError::Lagged(lagged));
+        loop {
+            {
+                let slot = read(self.slot(*next));
+                if slot.pos == *next {
+                    // Rule 2: a reader counted in `rem` finds the value still there.
+                    let value = slot
+                        .value
+                        .clone()
+                        .expect("a slot keeps its value until its last reader");
+                    // Ordering: AcqRel, as in `release`.
+                    let last = slot.rem.fetch_sub(1, AcqRel) == 1;
+                    drop(slot);
+                    if last {
+                        self.drop_value(*next);
+                    }
+                    *next += 1;
+                    return Ok(value);
+                }
+            }
+            // Rule 3: not written yet, or overwritten; the tail tells which.
+            let tail = self.lock();
+            if *next >= tail.pos {
+                return Err(if tail.senders == 0 {
+                    TryRecvError::Closed
+                } else {
+                    TryRecvError::Empty
+                });
+            }
+            let oldest = tail.pos.saturating_sub(self.capacity());
+            if *next < oldest {
+                let lagged = oldest - *next;
+                *next = oldest;
+                return Err(TryRecvError::Lagged(lagged));
+            }
+            // Written since we looked: read it now.
         }
-        if *next == state.tail {
-            return Err(if state.senders == 0 {
-                TryRecvError::Closed
-            } else {
-                TryRecvError::Empty
-            });
-        }
-        let index = (*next - head) as usize;
-        let slot = &mut state.queue[index];
-        slot.rem -= 1;
-        // Rule 2: the last reader takes the value.
-        let value = if slot.rem == 0 {
-            slot.value.take()
-        } else {
-            slot.value.clone()
-        }
-        .expect("a slot keeps its value until its last reader");
-        *next += 1;
-        state.pop_read();
-        Ok(value)
     }
 }
 
@@ -229,17 +276,27 @@ pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
         capacity <= usize::MAX >> 1,
         "broadcast channel capacity exceeded `usize::MAX / 2`"
     );
+    let capacity = capacity.next_power_of_two();
+    let slots = (0..capacity as u64)
+        .map(|i| {
+            RwLock::new(Slot {
+                // One lap behind: never the `pos` a receiver looks for (rule 3).
+                pos: i.wrapping_sub(capacity as u64),
+                rem: AtomicUsize::new(0),
+                value: None,
+            })
+        })
+        .collect();
     let shared = Arc::new(Shared {
-        state: Mutex::new(State {
-            queue: VecDeque::new(),
-            tail: 0,
+        slots,
+        tail: Mutex::new(Tail {
+            pos: 0,
             senders: 1,
             weak_senders: 0,
             receivers: 1,
         }),
         notify_rx: Notify::new(),
         notify_tx: Notify::new(),
-        capacity: capacity.next_power_of_two(),
     });
     let rx = Receiver {
         shared: shared.clone(),
@@ -264,26 +321,27 @@ impl<T> Sender<T> {
     /// If there is no receiver, the value is returned in the error. A later
     /// [`subscribe`](Sender::subscribe) makes sending possible again.
     pub fn send(&self, value: T) -> Result<usize, SendError<T>> {
-        // Dropped after the mutex is released, so its `Drop` cannot deadlock on it.
-        let mut _evicted = None;
-        let receivers = {
-            let mut state = self.shared.lock();
-            if state.receivers == 0 {
+        let (receivers, overwritten) = {
+            let mut tail = self.shared.lock();
+            if tail.receivers == 0 {
                 return Err(SendError(value));
             }
-            // Rule 4: evict before pushing.
-            if state.queue.len() == self.shared.capacity {
-                _evicted = state.queue.pop_front();
-            }
-            let rem = state.receivers;
-            state.queue.push_back(Slot {
-                value: Some(value),
-                rem,
-            });
-            state.tail += 1;
-            rem
+            let pos = tail.pos;
+            let overwritten = {
+                let mut slot = write(self.shared.slot(pos));
+                // Rule 1 (and 4: the value `capacity` sends older is overwritten).
+                slot.pos = pos;
+                // Ordering: Relaxed; the slot's write lock publishes it.
+                slot.rem
+                    .store(tail.receivers, std::sync::atomic::Ordering::Relaxed);
+                slot.value.replace(value)
+            };
+            tail.pos += 1;
+            (tail.receivers, overwritten)
         };
-        // Rule 5: wake after releasing the mutex.
+        // Dropped outside the locks, so its `Drop` may use the channel.
+        drop(overwritten);
+        // Rule 5: wake after releasing the locks.
         self.shared.notify_rx.notify_waiters();
         Ok(receivers)
     }
@@ -343,7 +401,8 @@ impl<T> Sender<T> {
 
     /// The number of values some receiver has yet to read (evicted values not counted).
     pub fn len(&self) -> usize {
-        self.shared.lock().queue.len()
+        let tail = self.shared.lock();
+        self.shared.unread(&tail)
     }
 
     /// Whether every receiver has read every queued value.
@@ -369,10 +428,10 @@ impl<T> Sender<T> {
 
 /// Registers a receiver that starts at the tail.
 fn new_receiver<T>(shared: &Arc<Shared<T>>) -> Receiver<T> {
-    let mut state = shared.lock();
-    state.receivers += 1;
+    let mut tail = shared.lock();
+    tail.receivers += 1;
     Receiver {
-        next: state.tail,
+        next: tail.pos,
         shared: shared.clone(),
     }
 }
@@ -389,9 +448,9 @@ impl<T> Clone for Sender<T> {
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
         let last = {
-            let mut state = self.shared.lock();
-            state.senders -= 1;
-            state.senders == 0
+            let mut tail = self.shared.lock();
+            tail.senders -= 1;
+            tail.senders == 0
         };
         if last {
             // Rule 5: waiting receivers must see the close.
@@ -402,10 +461,10 @@ impl<T> Drop for Sender<T> {
 
 impl<T> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.shared.lock();
+        let tail = self.shared.lock();
         f.debug_struct("Sender")
-            .field("receivers", &state.receivers)
-            .field("len", &state.queue.len())
+            .field("receivers", &tail.receivers)
+            .field("len", &self.shared.unread(&tail))
             .finish_non_exhaustive()
     }
 }
@@ -419,11 +478,11 @@ pub struct WeakSender<T> {
 impl<T> WeakSender<T> {
     /// Returns a `Sender` if some `Sender` is still alive, `None` once the channel closed.
     pub fn upgrade(&self) -> Option<Sender<T>> {
-        let mut state = self.shared.lock();
-        if state.senders == 0 {
+        let mut tail = self.shared.lock();
+        if tail.senders == 0 {
             return None;
         }
-        state.senders += 1;
+        tail.senders += 1;
         Some(Sender {
             shared: self.shared.clone(),
         })
@@ -475,7 +534,7 @@ impl<T> Receiver<T> {
     /// The number of values sent that this receiver has yet to receive, including values
     /// it lagged behind.
     pub fn len(&self) -> usize {
-        (self.shared.lock().tail - self.next) as usize
+        (self.shared.lock().pos - self.next) as usize
     }
 
     /// Whether this receiver has received every value sent.
@@ -570,22 +629,17 @@ impl<T: Clone> Receiver<T> {
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
-        // Values this receiver was the last reader of, dropped after the mutex is released.
-        let mut unread = Vec::new();
-        let mut state = self.shared.lock();
-        state.receivers -= 1;
-        // Rule 2: give up every unread slot (the lagged-over ones are gone already).
-        let start = self.next.saturating_sub(state.head()) as usize;
-        for slot in state.queue.iter_mut().skip(start) {
-            slot.rem -= 1;
-            if slot.rem == 0 {
-                unread.extend(slot.value.take());
-            }
+        let (end, closed) = {
+            let mut tail = self.shared.lock();
+            tail.receivers -= 1;
+            (tail.pos, tail.receivers == 0)
+        };
+        // Rule 2: give up every unread value still retained (sends from now on do not
+        // count this receiver; the lagged-over values are gone already).
+        let oldest = end.saturating_sub(self.shared.capacity());
+        for pos in self.next.max(oldest)..end {
+            self.shared.release(pos);
         }
-        state.pop_read();
-        let closed = state.receivers == 0;
-        drop(state);
-        drop(unread);
         if closed {
             self.shared.notify_tx.notify_waiters();
         }
@@ -598,4 +652,16 @@ impl<T> fmt::Debug for Receiver<T> {
             .field("next", &self.next)
             .finish_non_exhaustive()
     }
+}
+
+/// A slot's read lock, ignoring poisoning: a slot is consistent between any two statements.
+fn read<T>(slot: &RwLock<Slot<T>>) -> RwLockReadGuard<'_, Slot<T>> {
+    slot.read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A slot's write lock, ignoring poisoning (see `read`).
+fn write<T>(slot: &RwLock<Slot<T>>) -> RwLockWriteGuard<'_, Slot<T>> {
+    slot.write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -70,7 +70,7 @@ async fn recv_one<T: 'static + Clone + Send>(
     (result, rx)
 }
 
-impl<T: 'static + Clone + Send> BroadcastStream<T> {
+impl<T: 'static + Clone + Send + Sync> BroadcastStream<T> {
     /// Wraps `rx`. The stream starts where the receiver is: at the values sent after it
     /// subscribed that it has not yet received.
     pub fn new(rx: Receiver<T>) -> Self {
@@ -80,7 +80,7 @@ impl<T: 'static + Clone + Send> BroadcastStream<T> {
     }
 }
 
-impl<T: 'static + Clone + Send> Stream for BroadcastStream<T> {
+impl<T: 'static + Clone + Send + Sync> Stream for BroadcastStream<T> {
     type Item = Result<T, BroadcastStreamRecvError>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -98,7 +98,7 @@ impl<T: 'static + Clone + Send> Stream for BroadcastStream<T> {
     }
 }
 
-impl<T: 'static + Clone + Send> From<Receiver<T>> for BroadcastStream<T> {
+impl<T: 'static + Clone + Send + Sync> From<Receiver<T>> for BroadcastStream<T> {
     fn from(rx: Receiver<T>) -> Self {
         BroadcastStream::new(rx)
     }
