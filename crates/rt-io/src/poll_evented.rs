@@ -146,14 +146,30 @@ where
 {
     /// Reads into `buf` when the source is readable.
     pub fn poll_read(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        self.poll_read_with(cx, buf, |mut io, unfilled| {
+            let n = io.read(unfilled)?;
+            // Linux: a read shorter than asked drained the socket (see the type's doc).
+            Ok((n, n > 0 && n < unfilled.len()))
+        })
+    }
+}
+
+impl<E: Source> PollEvented<E> {
+    /// Reads into `buf` with `read` when the source is readable. `read` returns how many
+    /// bytes it read and whether that drained the source; a drained source's readiness is
+    /// cleared at once, so the next read waits for epoll instead of spending a system call
+    /// to learn it would block.
+    pub fn poll_read_with(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+        mut read: impl FnMut(&E, &mut [u8]) -> io::Result<(usize, bool)>,
+    ) -> Poll<io::Result<()>> {
         loop {
             let event = ready!(self.registration.poll_ready(cx, Direction::Read))?;
-            let unfilled = buf.initialize_unfilled();
-            let len = unfilled.len();
-            match (&mut &**self).read(unfilled) {
-                Ok(n) => {
-                    if n > 0 && n < len {
-                        // Drained: wait for epoll next time (see the type's doc).
+            match read(self, buf.initialize_unfilled()) {
+                Ok((n, drained)) => {
+                    if drained {
                         self.registration.clear_readiness(event);
                     }
                     buf.advance(n);

@@ -9,6 +9,8 @@ pub(crate) mod listener;
 pub(crate) mod socket;
 // A connected stream.
 pub(crate) mod stream;
+// Reads that tell whether they drained the socket (TCP_INQ).
+mod inq;
 // Borrowed halves of a stream, for one task reading while another writes.
 mod split;
 // Owned halves of a stream, movable to different tasks, and put back together.

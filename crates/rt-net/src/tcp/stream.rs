@@ -58,6 +58,9 @@ use crate::addr::{self, ToSocketAddrs};
 /// ```
 pub struct TcpStream {
     io: PollEvented<mio::net::TcpStream>,
+    /// The kernel reports the receive queue after each read (`inq`), so reads know when
+    /// they drained it.
+    inq: bool,
 }
 
 impl TcpStream {
@@ -146,8 +149,10 @@ impl TcpStream {
 
     /// Registers an already connected (or connecting) mio stream.
     pub(crate) fn new(mio: mio::net::TcpStream) -> io::Result<TcpStream> {
+        let inq = super::inq::enable(mio.as_raw_fd());
         Ok(TcpStream {
             io: PollEvented::new(mio)?,
+            inq,
         })
     }
 
@@ -761,7 +766,13 @@ impl TcpStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        self.io.poll_read(cx, buf)
+        if self.inq {
+            self.io.poll_read_with(cx, buf, |io, unfilled| {
+                super::inq::recv(io.as_raw_fd(), unfilled)
+            })
+        } else {
+            self.io.poll_read(cx, buf)
+        }
     }
 
     pub(crate) fn poll_write_priv(
