@@ -1,6 +1,8 @@
 //! loom models of the primitives (run with `cargo xtask loom`).
 
 #[cfg(rt_loom)]
+mod loom_broadcast;
+#[cfg(rt_loom)]
 mod loom_mpsc;
 #[cfg(rt_loom)]
 mod loom_mutex;
