@@ -358,15 +358,12 @@ impl<T: AsRawFd> AsyncFd<T> {
         interest: Interest,
         mut f: impl FnMut(&mut T) -> io::Result<R>,
     ) -> io::Result<R> {
-        loop {
-            let event = self.registration.readiness(interest).await?;
-            match f(self.inner.as_mut().expect("present until dropped")) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    self.registration.clear_readiness(event);
-                }
-                result => return result,
-            }
-        }
+        let AsyncFd {
+            registration,
+            inner,
+        } = self;
+        let inner = inner.as_mut().expect("present until dropped");
+        registration.async_io(interest, || f(inner)).await
     }
 }
 

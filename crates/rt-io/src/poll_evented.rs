@@ -7,7 +7,7 @@ use std::task::{Context, Poll, ready};
 
 use mio::event::Source;
 
-use crate::driver::{Direction, ReadyEvent, Registration};
+use crate::driver::{Direction, Registration};
 use crate::{Interest, ReadBuf, Ready};
 
 /// A mio source and its registration with the current runtime's reactor.
@@ -102,6 +102,10 @@ impl<E: Source> PollEvented<E> {
     /// # Errors
     ///
     /// The runtime is shutting down.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: readiness stays recorded for the next call.
     pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
         Ok(self.registration.readiness(interest).await?.ready)
     }
@@ -111,6 +115,10 @@ impl<E: Source> PollEvented<E> {
     /// # Errors
     ///
     /// What `f` returns, other than `WouldBlock`; or the runtime is shutting down.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe if `f` is: it runs only inside a single poll.
     pub async fn async_io<R>(
         &self,
         interest: Interest,
@@ -131,12 +139,6 @@ impl<E: Source> PollEvented<E> {
         f: impl FnOnce() -> io::Result<R>,
     ) -> io::Result<R> {
         self.registration.try_io(interest, f)
-    }
-
-    /// Forgets the readiness last seen for `interest`, as after a `WouldBlock`.
-    pub fn clear_readiness(&self, interest: Interest) {
-        let event: ReadyEvent = self.registration.readiness_now(interest);
-        self.registration.clear_readiness(event);
     }
 }
 

@@ -420,11 +420,6 @@ impl Registration {
         result
     }
 
-    /// The readiness last seen for `interest`, without waiting.
-    pub(crate) fn readiness_now(&self, interest: Interest) -> ReadyEvent {
-        self.io.readiness_event(interest.mask())
-    }
-
     /// Forgets `event`'s readiness (after `WouldBlock`), unless newer readiness arrived.
     pub(crate) fn clear_readiness(&self, event: ReadyEvent) {
         self.io.clear_readiness(event);
