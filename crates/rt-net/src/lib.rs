@@ -8,6 +8,8 @@
 //! This layer owns no threads and no event loop (rt-io's reactor is the loop); it has no
 //! timeouts of its own (wrap an operation in `rt::time::timeout`).
 
+// The non-blocking check of every `from_std`.
+mod nonblocking;
 // Resolving names and turning arguments into socket addresses.
 mod addr;
 mod lookup_host;

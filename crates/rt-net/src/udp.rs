@@ -10,7 +10,7 @@ use rt_io::__private::PollEvented;
 use rt_io::{Interest, ReadBuf, Ready};
 
 use crate::addr::{ToSocketAddrs, to_socket_addrs};
-use crate::unix::debug_check_nonblocking;
+use crate::nonblocking::debug_check_nonblocking;
 
 /// What the waiting receive methods wait for: a datagram, or a socket error. An ICMP error
 /// (port unreachable after a send on a connected socket) makes epoll report `EPOLLERR`

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::task::{Context, Poll};
 
 use rt_io::__private::PollEvented;
@@ -192,7 +192,7 @@ impl TcpListener {
     /// The socket could not be registered with the reactor.
     #[track_caller]
     pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
-        super::check_nonblocking(&listener)?;
+        crate::nonblocking::debug_check_nonblocking(&listener)?;
         TcpListener::new(mio::net::TcpListener::from_std(listener))
     }
 
@@ -205,10 +205,7 @@ impl TcpListener {
     ///
     /// The socket could not be removed from the reactor.
     pub fn into_std(self) -> io::Result<std::net::TcpListener> {
-        let fd = self.io.into_inner()?.into_raw_fd();
-        // SAFETY: `into_raw_fd` gave up ownership of `fd`, an open listening TCP socket, so
-        // the new `std::net::TcpListener` is its only owner.
-        Ok(unsafe { std::net::TcpListener::from_raw_fd(fd) })
+        Ok(self.io.into_inner()?.into())
     }
 
     /// The local address this listener is bound to (with the actual port after binding to

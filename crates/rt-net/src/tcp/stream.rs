@@ -4,7 +4,7 @@ use std::fmt;
 use std::future::poll_fn;
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
 use std::net::{Shutdown, SocketAddr};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -187,7 +187,7 @@ impl TcpStream {
     /// The socket could not be registered with the reactor.
     #[track_caller]
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        super::check_nonblocking(&stream)?;
+        crate::nonblocking::debug_check_nonblocking(&stream)?;
         TcpStream::new(mio::net::TcpStream::from_std(stream))
     }
 
@@ -216,10 +216,7 @@ impl TcpStream {
     ///
     /// The socket could not be removed from the reactor.
     pub fn into_std(self) -> io::Result<std::net::TcpStream> {
-        let fd = self.io.into_inner()?.into_raw_fd();
-        // SAFETY: `into_raw_fd` gave up ownership of `fd`, an open TCP socket, so the new
-        // `std::net::TcpStream` is its only owner.
-        Ok(unsafe { std::net::TcpStream::from_raw_fd(fd) })
+        Ok(self.io.into_inner()?.into())
     }
 
     /// The local address of this stream.

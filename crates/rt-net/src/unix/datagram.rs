@@ -10,7 +10,8 @@ use std::task::{Context, Poll, ready};
 use rt_io::__private::PollEvented;
 use rt_io::{Interest, ReadBuf, Ready};
 
-use super::{SocketAddr, debug_check_nonblocking};
+use super::SocketAddr;
+use crate::nonblocking::debug_check_nonblocking;
 
 /// A Unix-domain datagram socket.
 ///

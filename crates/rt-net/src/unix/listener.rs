@@ -9,7 +9,8 @@ use std::task::{Context, Poll};
 use rt_io::__private::PollEvented;
 use rt_io::Interest;
 
-use super::{SocketAddr, UnixStream, debug_check_nonblocking};
+use super::{SocketAddr, UnixStream};
+use crate::nonblocking::debug_check_nonblocking;
 
 /// A Unix-domain socket listening for connections, each accepted as a [`UnixStream`].
 ///

@@ -35,22 +35,3 @@ pub type gid_t = u32;
 /// A process id, as in [`UCred::pid`].
 #[allow(non_camel_case_types)]
 pub type pid_t = i32;
-
-/// Checks, in debug builds, that a socket handed to `from_std` is in non-blocking mode: a
-/// blocking one would stall the runtime thread that uses it.
-///
-/// # Panics
-///
-/// In debug builds, if the socket is in blocking mode.
-#[track_caller]
-pub(crate) fn debug_check_nonblocking(sock: &impl std::os::fd::AsFd) -> std::io::Result<()> {
-    if cfg!(debug_assertions) {
-        let nonblocking = socket2::SockRef::from(sock).nonblocking()?;
-        assert!(
-            nonblocking,
-            "registering a blocking socket with the rt runtime is unsupported; \
-             call `set_nonblocking(true)` on it first"
-        );
-    }
-    Ok(())
-}

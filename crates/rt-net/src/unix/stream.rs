@@ -14,7 +14,8 @@ use rt_io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 
 use super::split::{ReadHalf, WriteHalf, split};
 use super::split_owned::{OwnedReadHalf, OwnedWriteHalf, split_owned};
-use super::{SocketAddr, UCred, debug_check_nonblocking, ucred};
+use super::{SocketAddr, UCred, ucred};
+use crate::nonblocking::debug_check_nonblocking;
 
 /// A connected Unix-domain stream socket.
 ///
