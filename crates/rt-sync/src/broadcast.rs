@@ -38,7 +38,7 @@ use std::future::poll_fn;
 use rt_core::__private::poll_proceed;
 
 use crate::Notify;
-use crate::loom::atomic::{AtomicUsize, Ordering::AcqRel, Ordering::Acquire};
+use crate::loom::atomic::{AtomicUsize, Ordering::Relaxed};
 use crate::loom::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, lock};
 
 /// Error types of the broadcast channel.
@@ -163,9 +163,10 @@ impl<T> Shared<T> {
     fn release(&self, pos: u64) {
         let last = {
             let slot = read(self.slot(pos));
-            // Ordering: AcqRel, so that the last reader's drop comes after every other
-            // reader's clone.
-            slot.pos == pos && slot.rem.fetch_sub(1, AcqRel) == 1
+            // Ordering: Relaxed; the count only picks the last reader, whose write lock
+            // (`drop_value`) comes after every other reader released its read lock, and so
+            // after their clones.
+            slot.pos == pos && slot.rem.fetch_sub(1, Relaxed) == 1
         };
         if last {
             self.drop_value(pos);
@@ -193,8 +194,8 @@ impl<T> Shared<T> {
         (oldest..tail.pos)
             .find(|&pos| {
                 let slot = read(self.slot(pos));
-                // Ordering: Acquire, a snapshot paired with the readers' decrements.
-                slot.pos == pos && slot.rem.load(Acquire) > 0
+                // Ordering: Relaxed; a snapshot, and it touches no value.
+                slot.pos == pos && slot.rem.load(Relaxed) > 0
             })
             .map_or(0, |first| (tail.pos - first) as usize)
     }
@@ -212,8 +213,8 @@ impl<T: Clone> Shared<T> {
                         .value
                         .clone()
                         .expect("a slot keeps its value until its last reader");
-                    // Ordering: AcqRel, as in `release`.
-                    let last = slot.rem.fetch_sub(1, AcqRel) == 1;
+                    // Ordering: Relaxed, as in `release`.
+                    let last = slot.rem.fetch_sub(1, Relaxed) == 1;
                     drop(slot);
                     if last {
                         self.drop_value(*next);
@@ -332,8 +333,7 @@ impl<T> Sender<T> {
                 // Rule 1 (and 4: the value `capacity` sends older is overwritten).
                 slot.pos = pos;
                 // Ordering: Relaxed; the slot's write lock publishes it.
-                slot.rem
-                    .store(tail.receivers, std::sync::atomic::Ordering::Relaxed);
+                slot.rem.store(tail.receivers, Relaxed);
                 slot.value.replace(value)
             };
             tail.pos += 1;

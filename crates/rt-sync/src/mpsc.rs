@@ -326,32 +326,38 @@ impl<T> Chan<T> {
     /// section. `Ready(false)` means finished (rule 4); `Pending` leaves the receiver's
     /// waker (rule 1).
     fn poll_refill(&self, cx: &mut Context<'_>, buf: &mut VecDeque<T>) -> Poll<bool> {
-        debug_assert!(buf.is_empty());
         let mut state = self.lock();
-        if !state.queue.is_empty() {
-            // Swapping keeps both allocations in use, so a steady stream allocates nothing.
-            std::mem::swap(&mut state.queue, buf);
-            return Poll::Ready(true);
+        match self.refill_locked(&mut state, buf) {
+            Ok(()) => Poll::Ready(true),
+            Err(TryRecvError::Disconnected) => Poll::Ready(false),
+            Err(TryRecvError::Empty) => {
+                // Rule 1: stored in the same critical section as the check.
+                match &mut state.rx_waker {
+                    Some(old) if old.will_wake(cx.waker()) => {}
+                    slot => *slot = Some(cx.waker().clone()),
+                }
+                Poll::Pending
+            }
         }
-        if self.finished(&state) {
-            return Poll::Ready(false);
-        }
-        // Rule 1: stored in the same critical section as the check.
-        match &mut state.rx_waker {
-            Some(old) if old.will_wake(cx.waker()) => {}
-            slot => *slot = Some(cx.waker().clone()),
-        }
-        Poll::Pending
     }
 
     /// `poll_refill` without waiting.
     fn try_refill(&self, buf: &mut VecDeque<T>) -> Result<(), TryRecvError> {
+        self.refill_locked(&mut self.lock(), buf)
+    }
+
+    /// Rule 6 with the mutex held: swaps the queue into `buf` (empty), or says why not.
+    fn refill_locked(
+        &self,
+        state: &mut State<T>,
+        buf: &mut VecDeque<T>,
+    ) -> Result<(), TryRecvError> {
         debug_assert!(buf.is_empty());
-        let mut state = self.lock();
         if !state.queue.is_empty() {
+            // Swapping keeps both allocations in use, so a steady stream allocates nothing.
             std::mem::swap(&mut state.queue, buf);
             Ok(())
-        } else if self.finished(&state) {
+        } else if self.finished(state) {
             Err(TryRecvError::Disconnected)
         } else {
             Err(TryRecvError::Empty)
@@ -1027,17 +1033,14 @@ macro_rules! receiver_methods {
         /// Polls for the next value; see [`recv`](Self::recv).
         pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
             let coop = ready!(poll_proceed(cx));
-            if self.buf.is_empty() && !ready!(self.chan.poll_refill(cx, &mut self.buf)) {
-                coop.made_progress();
-                return Poll::Ready(None);
-            }
-            let value = self
-                .buf
-                .pop_front()
-                .expect("refilled with at least one value");
-            self.chan.release_slots(1);
+            let value = if ready!(self.poll_fill(cx)) {
+                self.chan.release_slots(1);
+                self.buf.pop_front()
+            } else {
+                None
+            };
             coop.made_progress();
-            Poll::Ready(Some(value))
+            Poll::Ready(value)
         }
 
         /// Polls for up to `limit` values; see [`recv_many`](Self::recv_many).
@@ -1051,15 +1054,24 @@ macro_rules! receiver_methods {
                 return Poll::Ready(0);
             }
             let coop = ready!(poll_proceed(cx));
-            if self.buf.is_empty() && !ready!(self.chan.poll_refill(cx, &mut self.buf)) {
-                coop.made_progress();
-                return Poll::Ready(0);
-            }
-            let n = self.buf.len().min(limit);
+            let n = if ready!(self.poll_fill(cx)) {
+                self.buf.len().min(limit)
+            } else {
+                0
+            };
             buffer.extend(self.buf.drain(..n));
             self.chan.release_slots(n);
             coop.made_progress();
             Poll::Ready(n)
+        }
+
+        /// Rule 6: makes sure the batch holds a value; `Ready(false)` once finished.
+        fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<bool> {
+            if self.buf.is_empty() {
+                self.chan.poll_refill(cx, &mut self.buf)
+            } else {
+                Poll::Ready(true)
+            }
         }
 
         /// The number of (strong) senders.
