@@ -64,7 +64,7 @@ pub use task::spawn;
 /// Hooks for the layers above rt-core (coop budget); not for users, not covered by semver.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::task::coop::{RestoreOnPending, poll_proceed};
+    pub use crate::task::coop::{RestoreOnPending, has_budget_remaining, poll_proceed};
 
     /// Panics, with Tokio's message, if this thread drives a runtime: a blocking call here
     /// (`blocking_recv`, `blocking_lock`, ...) would stall every task on it.

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use rt_core::__private::poll_proceed;
+use rt_core::__private::has_budget_remaining;
 use rt_core::task::unconstrained;
 
 use crate::error::Elapsed;
@@ -125,13 +125,11 @@ impl<T: Future> Future for Timeout<T> {
 /// the future, usually), the timer is polled without it: a future that always exhausts the
 /// budget must still time out.
 fn poll_delay(delay: Pin<&mut Sleep>, cx: &mut Context<'_>) -> Poll<Elapsed> {
-    let poll = match poll_proceed(cx) {
-        // Budget left: give the unit back and let the sleep spend its own.
-        Poll::Ready(restore) => {
-            drop(restore);
-            delay.poll(cx)
-        }
-        Poll::Pending => Pin::new(&mut unconstrained(delay)).poll(cx),
+    let poll = if has_budget_remaining() {
+        // The sleep spends its own unit.
+        delay.poll(cx)
+    } else {
+        Pin::new(&mut unconstrained(delay)).poll(cx)
     };
     poll.map(|()| Elapsed::new())
 }

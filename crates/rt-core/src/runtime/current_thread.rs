@@ -316,12 +316,7 @@ impl Context {
             // Work came in (or `block_on`'s future was woken): don't sleep, but let the
             // driver deliver its events, or a future that keeps waking itself would starve
             // the timers and sockets it may be waiting on.
-            core = self
-                .enter(core, || {
-                    driver.park(Some(Duration::ZERO));
-                    self.defer.wake();
-                })
-                .0;
+            core = self.poll_driver(core, &mut driver);
         }
         if let Some(f) = &handle.config.after_unpark {
             core = self.enter(core, || f()).0;
@@ -330,15 +325,19 @@ impl Context {
         core
     }
 
-    /// Polls the driver without blocking, then runs the deferred wakes.
+    /// Lets the driver deliver what is ready without blocking, then runs the deferred wakes.
+    fn poll_driver(&self, core: Box<Core>, driver: &mut Box<dyn Driver>) -> Box<Core> {
+        self.enter(core, || {
+            driver.park(Some(Duration::ZERO));
+            self.defer.wake();
+        })
+        .0
+    }
+
+    /// Polls the driver without blocking, then queues the yielded tasks behind what it woke.
     fn park_yield(&self, mut core: Box<Core>) -> Box<Core> {
         let mut driver = core.driver.take().expect("driver missing");
-        core = self
-            .enter(core, || {
-                driver.park(Some(Duration::ZERO));
-                self.defer.wake();
-            })
-            .0;
+        core = self.poll_driver(core, &mut driver);
         // Yielded tasks go behind what the driver and the deferred wakes just queued.
         let Core { tasks, yielded, .. } = &mut *core;
         tasks.extend(yielded.drain(..));

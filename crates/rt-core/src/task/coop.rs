@@ -51,7 +51,7 @@ fn with_budget<R>(budget: Budget, f: impl FnOnce() -> R) -> R {
 }
 
 /// Whether the current task has budget left (true outside a task).
-pub(crate) fn has_budget_remaining() -> bool {
+pub fn has_budget_remaining() -> bool {
     context::budget(|cell| cell.get().0 != Some(0)).unwrap_or(true)
 }
 
