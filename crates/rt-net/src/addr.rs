@@ -277,3 +277,11 @@ impl<T: ToSocketAddrsPriv + ?Sized> ToSocketAddrsPriv for &T {
         (**self).resolve(internal)
     }
 }
+
+/// The error when an argument resolved to no address at all.
+pub(crate) fn no_address() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "could not resolve to any address",
+    )
+}

@@ -9,7 +9,7 @@ use std::task::{Context, Poll, ready};
 use rt_io::__private::PollEvented;
 use rt_io::{Interest, ReadBuf, Ready};
 
-use crate::addr::{ToSocketAddrs, to_socket_addrs};
+use crate::addr::{ToSocketAddrs, no_address, to_socket_addrs};
 use crate::nonblocking::debug_check_nonblocking;
 
 /// What the waiting receive methods wait for: a datagram, or a socket error. An ICMP error
@@ -919,14 +919,6 @@ impl UdpSocket {
     pub fn take_error(&self) -> io::Result<Option<io::Error>> {
         self.io.take_error()
     }
-}
-
-/// The error when an argument resolved to no address at all.
-fn no_address() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidInput,
-        "could not resolve to any address",
-    )
 }
 
 impl TryFrom<std::net::UdpSocket> for UdpSocket {

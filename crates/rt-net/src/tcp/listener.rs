@@ -90,12 +90,7 @@ impl TcpListener {
                 Err(e) => last_err = Some(e),
             }
         }
-        Err(last_err.unwrap_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "could not resolve to any address",
-            )
-        }))
+        Err(last_err.unwrap_or_else(crate::addr::no_address))
     }
 
     fn bind_addr(addr: SocketAddr) -> io::Result<TcpListener> {

@@ -107,12 +107,7 @@ impl TcpStream {
                 Err(e) => last_err = Some(e),
             }
         }
-        Err(last_err.unwrap_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "could not resolve to any address",
-            )
-        }))
+        Err(last_err.unwrap_or_else(crate::addr::no_address))
     }
 
     async fn connect_addr(addr: SocketAddr) -> io::Result<TcpStream> {
