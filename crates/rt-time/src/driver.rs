@@ -43,7 +43,7 @@ use rt_core::runtime::{Handle, RuntimeFlavor};
 use crate::clock::Clock;
 use crate::entry::{Entry, FIRED, IDLE, REGISTERED, SHUTDOWN};
 use crate::loom::atomic::{AtomicU64, Ordering::SeqCst, fence};
-use crate::loom::{Mutex, lock};
+use crate::loom::{Mutex, MutexGuard, lock};
 use crate::wheel::{self, Inserted, Wheel};
 
 /// `park_deadline` while the driver is not parked: no registration needs to wake it.
@@ -169,16 +169,23 @@ impl Shard {
                     })
                 };
                 entry.set_state(REGISTERED);
-                let lowered = when < self.next_expiry.load(SeqCst);
-                if lowered {
-                    self.next_expiry.store(when, SeqCst);
-                }
-                drop(locked);
-                if lowered {
-                    self.common.wake_driver_if_earlier(when);
-                }
+                self.lower_next_expiry(when, locked);
                 Registered::Linked
             }
+        }
+    }
+
+    /// An entry was linked at tick `when`: lowers the shard's published next expiry if it is
+    /// earlier (rule 1, under the lock), then, with the lock released, wakes the parked
+    /// driver if it sleeps past `when`.
+    fn lower_next_expiry(&self, when: u64, locked: MutexGuard<'_, Locked>) {
+        let lowered = when < self.next_expiry.load(SeqCst);
+        if lowered {
+            self.next_expiry.store(when, SeqCst);
+        }
+        drop(locked);
+        if lowered {
+            self.common.wake_driver_if_earlier(when);
         }
     }
 
@@ -238,16 +245,7 @@ impl Shard {
             locked.wheel.insert(ptr, when)
         };
         match inserted {
-            Inserted::Linked => {
-                let lowered = when < self.next_expiry.load(SeqCst);
-                if lowered {
-                    self.next_expiry.store(when, SeqCst);
-                }
-                drop(locked);
-                if lowered {
-                    self.common.wake_driver_if_earlier(when);
-                }
-            }
+            Inserted::Linked => self.lower_next_expiry(when, locked),
             Inserted::Elapsed => {
                 // SAFETY: in no list and we hold the lock (rule 1); then the driver's part
                 // of rule 2, done by us under the lock.
