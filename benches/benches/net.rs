@@ -241,31 +241,54 @@ fn timed<R: Spawn>(runtime: &R, iters: u64, workload: impl Fn(&R)) -> Duration {
     start.elapsed()
 }
 
-fn tcp_echo(c: &mut Criterion) {
-    let mut group = group(c, "net", "tcp_echo");
+/// Measures one workload on rt, Tokio and smol in the group `net/<workload>`, each runtime
+/// built just before its turn and dropped after it.
+fn compare(
+    c: &mut Criterion,
+    workload: &str,
+    bytes: Option<u64>,
+    on_rt: impl Fn(&rt::runtime::Runtime),
+    on_tokio: impl Fn(&tokio::runtime::Runtime),
+    on_smol: impl Fn(&SmolPool),
+) {
+    let mut group = group(c, "net", workload);
     group.sample_size(10);
-    let record = |index: usize, latencies: Vec<u64>| {
-        LATENCIES[index].lock().unwrap().extend(latencies);
-    };
+    if let Some(bytes) = bytes {
+        group.throughput(criterion::Throughput::Bytes(bytes));
+    }
     {
         let runtime = rt_runtime();
         group.bench_function("rt", |b| {
-            b.iter_custom(|iters| timed(&runtime, iters, |r| record(0, on_rt::tcp_echo(r))))
+            b.iter_custom(|iters| timed(&runtime, iters, &on_rt))
         });
     }
     {
         let runtime = tokio_runtime();
         group.bench_function("tokio", |b| {
-            b.iter_custom(|iters| timed(&runtime, iters, |r| record(1, on_tokio::tcp_echo(r))))
+            b.iter_custom(|iters| timed(&runtime, iters, &on_tokio))
         });
     }
     {
         let pool = SmolPool::new();
         group.bench_function("smol", |b| {
-            b.iter_custom(|iters| timed(&pool, iters, |r| record(2, on_smol::tcp_echo(r))))
+            b.iter_custom(|iters| timed(&pool, iters, &on_smol))
         });
     }
     group.finish();
+}
+
+fn tcp_echo(c: &mut Criterion) {
+    let record = |index: usize, latencies: Vec<u64>| {
+        LATENCIES[index].lock().unwrap().extend(latencies);
+    };
+    compare(
+        c,
+        "tcp_echo",
+        None,
+        |r| record(0, on_rt::tcp_echo(r)),
+        |r| record(1, on_tokio::tcp_echo(r)),
+        |r| record(2, on_smol::tcp_echo(r)),
+    );
     report_latencies();
 }
 
@@ -302,52 +325,25 @@ fn report_latencies() {
 }
 
 fn tcp_stream(c: &mut Criterion) {
-    let mut group = group(c, "net", "tcp_stream");
-    group.sample_size(10);
-    group.throughput(criterion::Throughput::Bytes(STREAM_BYTES as u64));
-    {
-        let runtime = rt_runtime();
-        group.bench_function("rt", |b| {
-            b.iter_custom(|iters| timed(&runtime, iters, on_rt::tcp_stream))
-        });
-    }
-    {
-        let runtime = tokio_runtime();
-        group.bench_function("tokio", |b| {
-            b.iter_custom(|iters| timed(&runtime, iters, on_tokio::tcp_stream))
-        });
-    }
-    {
-        let pool = SmolPool::new();
-        group.bench_function("smol", |b| {
-            b.iter_custom(|iters| timed(&pool, iters, on_smol::tcp_stream))
-        });
-    }
-    group.finish();
+    compare(
+        c,
+        "tcp_stream",
+        Some(STREAM_BYTES as u64),
+        on_rt::tcp_stream,
+        on_tokio::tcp_stream,
+        on_smol::tcp_stream,
+    );
 }
 
 fn udp_ping_pong(c: &mut Criterion) {
-    let mut group = group(c, "net", "udp_ping_pong");
-    group.sample_size(10);
-    {
-        let runtime = rt_runtime();
-        group.bench_function("rt", |b| {
-            b.iter_custom(|iters| timed(&runtime, iters, on_rt::udp_ping_pong))
-        });
-    }
-    {
-        let runtime = tokio_runtime();
-        group.bench_function("tokio", |b| {
-            b.iter_custom(|iters| timed(&runtime, iters, on_tokio::udp_ping_pong))
-        });
-    }
-    {
-        let pool = SmolPool::new();
-        group.bench_function("smol", |b| {
-            b.iter_custom(|iters| timed(&pool, iters, on_smol::udp_ping_pong))
-        });
-    }
-    group.finish();
+    compare(
+        c,
+        "udp_ping_pong",
+        None,
+        on_rt::udp_ping_pong,
+        on_tokio::udp_ping_pong,
+        on_smol::udp_ping_pong,
+    );
 }
 
 // What `criterion_group!` and `criterion_main!` would expand to, written out as in the other
