@@ -9,6 +9,9 @@
 //! - **I2.** At most half the workers search at once, so stealing does not thrash.
 //! - **I3.** The last searcher to find work, or to give up and park, wakes another worker if
 //!   work is still queued, so work is never left with everyone asleep.
+//! - **I4.** A worker that queues work for itself wakes a sleeper only once it holds more
+//!   than the one task it will run next (in its LIFO slot or queue): a lone task waits for
+//!   the current poll to return, no longer, and waking a thread costs more than that here.
 
 use crate::loom::atomic::{AtomicUsize, Ordering::SeqCst, fence};
 use crate::loom::{Mutex, lock};

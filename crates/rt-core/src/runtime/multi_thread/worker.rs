@@ -417,27 +417,22 @@ pub(super) fn schedule_task(handle: &Arc<Handle>, task: Notified<Arc<Handle>>) {
 }
 
 fn schedule_local(worker: &Worker, core: &mut Core, task: Notified<Arc<Handle>>) {
-    let should_notify = if core.lifo_enabled {
+    let queue = &worker.handle.shared.inject;
+    if core.lifo_enabled {
         // The newest task runs next; the one it displaces goes to the queue.
-        match core.lifo_slot.replace(task) {
-            Some(prev) => {
-                core.run_queue.push_back_or_overflow(
-                    prev,
-                    &worker.handle.shared.inject,
-                    worker.metrics(),
-                );
-                true
-            }
-            None => false,
+        if let Some(prev) = core.lifo_slot.replace(task) {
+            core.run_queue
+                .push_back_or_overflow(prev, queue, worker.metrics());
         }
     } else {
         core.run_queue
-            .push_back_or_overflow(task, &worker.handle.shared.inject, worker.metrics());
-        true
-    };
-    // While parked (the driver is delivering events), wakes come in batches: notify once
-    // after the park instead (`park_internal`).
-    if should_notify && core.park.is_some() {
+            .push_back_or_overflow(task, queue, worker.metrics());
+    }
+    // A lone queued task runs as soon as the current poll returns, like one in the LIFO
+    // slot: only a second one is worth waking a sleeper for (rule I4). While parked (the
+    // driver is delivering events), wakes come in batches: notify once after the park
+    // instead (`park_internal`).
+    if core.park.is_some() && core.should_notify_others() {
         worker.handle.notify_parked();
     }
 }
