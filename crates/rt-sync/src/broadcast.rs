@@ -27,13 +27,15 @@
 //! 4. A send overwrites the slot of the value `capacity` sends older, lagging whoever had
 //!    not read it (rule 3). Receivers read without the tail mutex, each on the slot of its
 //!    own next value, so they contend only when reading the same value.
-//! 5. A waiting receiver creates its `Notified` *before* it checks for a value and awaits
-//!    it only if there was none. Each send, and the drop of the last sender, calls
-//!    `notify_waiters` after releasing the locks, so a change the check missed still wakes
-//!    it.
+//! 5. A receiver that finds nothing learns it from the tail (rule 3) and, in the same
+//!    critical section of the tail mutex, leaves its waker in `tail.waiters`. Each send, and
+//!    the drop of the last sender, empties `waiters` under that mutex and wakes them after
+//!    releasing it. So no send slips between a receiver's check and its registration, and
+//!    a receiver that finds a value touches neither the tail nor any waker.
 
 use std::fmt;
 use std::future::poll_fn;
+use std::task::{Poll, Waker, ready};
 
 use rt_core::__private::poll_proceed;
 
@@ -117,8 +119,6 @@ struct Shared<T> {
     /// The ring (rule 1); its length is the capacity, a power of two as in Tokio.
     slots: Box<[RwLock<Slot<T>>]>,
     tail: Mutex<Tail>,
-    /// Wakes waiting receivers on a send or on close (rule 5).
-    notify_rx: Notify,
     /// Wakes senders in `closed` when the last receiver goes.
     notify_tx: Notify,
 }
@@ -133,6 +133,81 @@ struct Tail {
     weak_senders: usize,
     /// Live `Receiver`s.
     receivers: usize,
+    /// Receivers waiting for the next send or the close (rule 5).
+    waiters: Waiters,
+}
+
+/// Where a waiting receive left its waker: an index of `Waiters::wakers`, valid in one
+/// round.
+#[derive(Clone, Copy)]
+struct Ticket {
+    round: u64,
+    index: usize,
+}
+
+/// The wakers of waiting receives (rule 5): a slab, emptied by every send that finds it
+/// in use and by the close. `round` counts the emptyings, so a ticket of an earlier round
+/// is known to be spent.
+struct Waiters {
+    round: u64,
+    wakers: Vec<Option<Waker>>,
+    /// Indices of `wakers` given up by cancelled receives, for reuse.
+    free: Vec<usize>,
+}
+
+impl Waiters {
+    /// Leaves `waker` under `ticket`: in its place if the ticket is of this round, else in a
+    /// new place, which `ticket` then names.
+    fn register(&mut self, ticket: &mut Option<Ticket>, waker: &Waker) {
+        match ticket {
+            Some(current) if current.round == self.round => match &mut self.wakers[current.index] {
+                Some(old) if old.will_wake(waker) => {}
+                slot => *slot = Some(waker.clone()),
+            },
+            _ => {
+                let index = match self.free.pop() {
+                    Some(index) => {
+                        self.wakers[index] = Some(waker.clone());
+                        index
+                    }
+                    None => {
+                        self.wakers.push(Some(waker.clone()));
+                        self.wakers.len() - 1
+                    }
+                };
+                *ticket = Some(Ticket {
+                    round: self.round,
+                    index,
+                });
+            }
+        }
+    }
+
+    /// Gives up the place of a cancelled receive, unless a send or the close took it.
+    fn cancel(&mut self, ticket: Ticket) {
+        if ticket.round == self.round {
+            self.wakers[ticket.index] = None;
+            self.free.push(ticket.index);
+        }
+    }
+
+    /// Empties the slab and starts a new round; the caller wakes the wakers once it has
+    /// released the tail mutex.
+    fn take(&mut self) -> Vec<Option<Waker>> {
+        if self.wakers.is_empty() {
+            return Vec::new();
+        }
+        self.round += 1;
+        self.free.clear();
+        std::mem::take(&mut self.wakers)
+    }
+}
+
+/// Wakes what [`Waiters::take`] returned.
+fn wake_all(wakers: Vec<Option<Waker>>) {
+    for waker in wakers.into_iter().flatten() {
+        waker.wake();
+    }
 }
 
 /// One place of the ring.
@@ -202,8 +277,13 @@ impl<T> Shared<T> {
 }
 
 impl<T: Clone> Shared<T> {
-    /// [`Receiver::try_recv`] for the receiver whose next sequence number is `next`.
-    fn try_recv(&self, next: &mut u64) -> Result<T, TryRecvError> {
+    /// [`Receiver::try_recv`] for the receiver whose next sequence number is `next`; with
+    /// `wait`, an empty channel also registers the waker under the ticket (rule 5).
+    fn recv_or_wait(
+        &self,
+        next: &mut u64,
+        wait: Option<(&Waker, &mut Option<Ticket>)>,
+    ) -> Result<T, TryRecvError> {
         loop {
             {
                 let slot = read(self.slot(*next));
@@ -224,13 +304,15 @@ impl<T: Clone> Shared<T> {
                 }
             }
             // Rule 3: not written yet, or overwritten; the tail tells which.
-            let tail = self.lock();
+            let mut tail = self.lock();
             if *next >= tail.pos {
-                return Err(if tail.senders == 0 {
-                    TryRecvError::Closed
-                } else {
-                    TryRecvError::Empty
-                });
+                if tail.senders == 0 {
+                    return Err(TryRecvError::Closed);
+                }
+                if let Some((waker, ticket)) = wait {
+                    tail.waiters.register(ticket, waker);
+                }
+                return Err(TryRecvError::Empty);
             }
             let oldest = tail.pos.saturating_sub(self.capacity());
             if *next < oldest {
@@ -295,8 +377,12 @@ pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
             senders: 1,
             weak_senders: 0,
             receivers: 1,
+            waiters: Waiters {
+                round: 0,
+                wakers: Vec::new(),
+                free: Vec::new(),
+            },
         }),
-        notify_rx: Notify::new(),
         notify_tx: Notify::new(),
     });
     let rx = Receiver {
@@ -322,7 +408,7 @@ impl<T> Sender<T> {
     /// If there is no receiver, the value is returned in the error. A later
     /// [`subscribe`](Sender::subscribe) makes sending possible again.
     pub fn send(&self, value: T) -> Result<usize, SendError<T>> {
-        let (receivers, overwritten) = {
+        let (receivers, overwritten, wakers) = {
             let mut tail = self.shared.lock();
             if tail.receivers == 0 {
                 return Err(SendError(value));
@@ -337,12 +423,12 @@ impl<T> Sender<T> {
                 slot.value.replace(value)
             };
             tail.pos += 1;
-            (tail.receivers, overwritten)
+            (tail.receivers, overwritten, tail.waiters.take())
         };
         // Dropped outside the locks, so its `Drop` may use the channel.
         drop(overwritten);
         // Rule 5: wake after releasing the locks.
-        self.shared.notify_rx.notify_waiters();
+        wake_all(wakers);
         Ok(receivers)
     }
 
@@ -447,15 +533,16 @@ impl<T> Clone for Sender<T> {
 
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
-        let last = {
+        let wakers = {
             let mut tail = self.shared.lock();
             tail.senders -= 1;
-            tail.senders == 0
+            if tail.senders > 0 {
+                return;
+            }
+            tail.waiters.take()
         };
-        if last {
-            // Rule 5: waiting receivers must see the close.
-            self.shared.notify_rx.notify_waiters();
-        }
+        // Rule 5: waiting receivers must see the close.
+        wake_all(wakers);
     }
 }
 
@@ -563,7 +650,7 @@ impl<T: Clone> Receiver<T> {
     /// evicted before this receiver read them (it then moves to the oldest queued value),
     /// [`TryRecvError::Closed`] if every sender is gone and every value was received.
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        self.shared.try_recv(&mut self.next)
+        self.shared.recv_or_wait(&mut self.next, None)
     }
 
     /// Receives from synchronous code, blocking the thread until a value comes or the
@@ -603,26 +690,41 @@ impl<T: Clone> Receiver<T> {
     /// This method is cancel safe: a value is taken only in the poll that returns it, so if
     /// the future is dropped the value stays queued for the next call.
     pub async fn recv(&mut self) -> Result<T, RecvError> {
-        loop {
-            // Rule 5: created before the check.
-            let notified = self.shared.notify_rx.notified();
-            {
-                // Take part in the cooperative budget; the unit is refunded unless a result
-                // is returned.
-                let coop = poll_fn(poll_proceed).await;
-                let result = match self.shared.try_recv(&mut self.next) {
-                    Ok(value) => Ok(value),
-                    Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
-                    Err(TryRecvError::Closed) => Err(RecvError::Closed),
-                    Err(TryRecvError::Empty) => {
-                        drop(coop);
-                        notified.await;
-                        continue;
-                    }
-                };
-                coop.made_progress();
-                return result;
-            }
+        let mut waiting = Waiting {
+            shared: &self.shared,
+            ticket: None,
+        };
+        let next = &mut self.next;
+        poll_fn(|cx| {
+            // Take part in the cooperative budget; the unit is refunded unless a result is
+            // returned.
+            let coop = ready!(poll_proceed(cx));
+            let wait = Some((cx.waker(), &mut waiting.ticket));
+            let result = match waiting.shared.recv_or_wait(next, wait) {
+                Ok(value) => Ok(value),
+                Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
+                Err(TryRecvError::Closed) => Err(RecvError::Closed),
+                Err(TryRecvError::Empty) => return Poll::Pending,
+            };
+            // A send or the close came since any registration, and spent its ticket.
+            waiting.ticket = None;
+            coop.made_progress();
+            Poll::Ready(result)
+        })
+        .await
+    }
+}
+
+/// A receive's registration (rule 5), given up if the receive is cancelled.
+struct Waiting<'a, T> {
+    shared: &'a Shared<T>,
+    ticket: Option<Ticket>,
+}
+
+impl<T> Drop for Waiting<'_, T> {
+    fn drop(&mut self) {
+        if let Some(ticket) = self.ticket {
+            self.shared.lock().waiters.cancel(ticket);
         }
     }
 }

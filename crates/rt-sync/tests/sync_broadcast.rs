@@ -12,7 +12,7 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::task::Poll;
-use util::poll_once;
+use util::{CountingWaker, poll_once, poll_with};
 
 use rt_sync::broadcast::{
     self,
@@ -163,6 +163,46 @@ fn recv_is_cancel_safe() {
         tx.send(7).unwrap();
     }
     assert_eq!(poll_once(pin!(rx.recv())), Poll::Ready(Ok(7)));
+}
+
+#[test]
+fn cancelled_receives_give_their_wakers_back() {
+    let (tx, mut a) = broadcast::channel(4);
+    let mut b = tx.subscribe();
+    let waker = CountingWaker::new();
+    // Two receivers register and cancel in turn, as in a `select!` loop with a timer.
+    for _ in 0..10_000 {
+        let mut recv_a = Box::pin(a.recv());
+        assert!(poll_with(recv_a.as_mut(), &waker).is_pending());
+        let mut recv_b = Box::pin(b.recv());
+        assert!(poll_with(recv_b.as_mut(), &waker).is_pending());
+        drop(recv_a);
+        drop(recv_b);
+    }
+    assert_eq!(
+        Arc::strong_count(&waker),
+        1,
+        "a cancelled receive kept its waker"
+    );
+    let mut recv = pin!(a.recv());
+    assert!(poll_with(recv.as_mut(), &waker).is_pending());
+    tx.send(1).unwrap();
+    assert_eq!(waker.wakes(), 1);
+    assert_eq!(poll_once(recv), Poll::Ready(Ok(1)));
+    assert_eq!(Arc::strong_count(&waker), 1);
+}
+
+#[test]
+fn a_repolled_receive_wakes_only_its_latest_waker() {
+    let (tx, mut rx) = broadcast::channel(4);
+    let (first, second) = (CountingWaker::new(), CountingWaker::new());
+    let mut recv = pin!(rx.recv());
+    assert!(poll_with(recv.as_mut(), &first).is_pending());
+    assert!(poll_with(recv.as_mut(), &second).is_pending());
+    assert_eq!(Arc::strong_count(&first), 1, "the replaced waker was kept");
+    tx.send(1).unwrap();
+    assert_eq!((first.wakes(), second.wakes()), (0, 1));
+    assert_eq!(poll_once(recv), Poll::Ready(Ok(1)));
 }
 
 #[test]

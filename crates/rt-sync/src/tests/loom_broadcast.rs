@@ -1,14 +1,21 @@
-//! loom model of the broadcast ring (rules 1-4 of `broadcast`'s module doc): two readers of
-//! one value race each other and the send that overwrites its slot. Each receiver gets the
-//! value or is told it lagged, the overwriting value reaches both, and every value
-//! (original or clone) is dropped exactly once, whoever drops it: the last reader, or the
-//! overwriting send.
+//! loom models of the broadcast channel (`broadcast`'s module doc):
+//!
+//! - the ring (rules 1-4): two readers of one value race each other and the send that
+//!   overwrites its slot. Each receiver gets the value or is told it lagged, the
+//!   overwriting value reaches both, and every value (original or clone) is dropped exactly
+//!   once, whoever drops it: the last reader, or the overwriting send;
+//! - the wake-up (rule 5): a waiting receive racing a send, or the close, is woken. A lost
+//!   wake-up shows as a deadlock in `block_on`.
 
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use loom::thread;
 
-use crate::broadcast::{self, error::TryRecvError};
+use super::block_on;
+use crate::broadcast::{
+    self,
+    error::{RecvError, TryRecvError},
+};
 
 /// Counts how many instances exist: made by `new` and `clone`, gone by `drop`.
 struct Counted {
@@ -78,5 +85,28 @@ fn two_readers_racing_an_overwrite() {
             dropped.load(SeqCst),
             "a value was dropped twice or never"
         );
+    });
+}
+
+#[test]
+fn a_receive_racing_a_send_is_woken() {
+    loom::model(|| {
+        let (tx, mut rx) = broadcast::channel(2);
+        let sender = thread::spawn(move || {
+            tx.send(1).unwrap();
+            tx
+        });
+        assert_eq!(block_on(rx.recv()), Ok(1));
+        drop(sender.join().unwrap());
+    });
+}
+
+#[test]
+fn a_receive_racing_the_close_is_woken() {
+    loom::model(|| {
+        let (tx, mut rx) = broadcast::channel::<u8>(2);
+        let closer = thread::spawn(move || drop(tx));
+        assert_eq!(block_on(rx.recv()), Err(RecvError::Closed));
+        closer.join().unwrap();
     });
 }

@@ -20,3 +20,30 @@ impl Drop for Counted {
         self.0.fetch_add(1, SeqCst);
     }
 }
+
+/// A waker that counts its wakes; `Arc::strong_count` of it tells how many clones are alive.
+pub struct CountingWaker(AtomicUsize);
+
+impl CountingWaker {
+    pub fn new() -> Arc<CountingWaker> {
+        Arc::new(CountingWaker(AtomicUsize::new(0)))
+    }
+
+    pub fn wakes(&self) -> usize {
+        self.0.load(SeqCst)
+    }
+}
+
+impl std::task::Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, SeqCst);
+    }
+}
+
+/// Polls once with `waker`.
+pub fn poll_with<F: Future + ?Sized>(
+    future: Pin<&mut F>,
+    waker: &Arc<CountingWaker>,
+) -> Poll<F::Output> {
+    future.poll(&mut Context::from_waker(&Waker::from(waker.clone())))
+}
