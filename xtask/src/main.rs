@@ -75,7 +75,8 @@ const MIRI_SELECTION: &[MiriRun] = &[
     MiriRun {
         package: "rt-sync",
         features: &[],
-        targets: &["--test=sync_oneshot"],
+        // oneshot's state word, and broadcast's slot lock (read under a reader count).
+        targets: &["--test=sync_oneshot", "--test=sync_broadcast"],
     },
 ];
 

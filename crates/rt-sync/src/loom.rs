@@ -44,6 +44,25 @@ impl<T: ?Sized> UnsafeCell<T> {
     }
 }
 
+/// One step of waiting for another thread's progress: a spin hint for the first steps, then
+/// yielding the thread. Under loom, always a yield, so that the model runs the other thread.
+pub(crate) fn spin_wait(spins: &mut u32) {
+    #[cfg(rt_loom)]
+    {
+        let _ = spins;
+        loom::thread::yield_now();
+    }
+    #[cfg(not(rt_loom))]
+    {
+        if *spins < 64 {
+            *spins += 1;
+            std::hint::spin_loop();
+        } else {
+            std::thread::yield_now();
+        }
+    }
+}
+
 /// Locks a mutex, ignoring poisoning: critical sections here leave their data consistent
 /// before anything that can panic runs.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

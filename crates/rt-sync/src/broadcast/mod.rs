@@ -3,7 +3,8 @@
 //! # Protocol
 //!
 //! The channel is one shared allocation holding a ring of `capacity` slots (a power of
-//! two), each behind its own read-write lock, and a `tail` behind a mutex: the sequence
+//! two), each behind its own read-write lock (`slot`, which keeps the slot's `rem` in the
+//! lock's word), and a `tail` behind a mutex: the sequence
 //! number of the next value and the counts of senders and receivers. Each receiver owns
 //! the sequence number of the next value it will read. The rules, cited by number in the
 //! code:
@@ -16,7 +17,8 @@
 //! 2. A slot's `rem` starts as the number of receivers alive when it was sent; each of them
 //!    decrements it once, by reading it or by being dropped before reading it. Readers
 //!    clone under the slot's read lock; the one that brings `rem` to zero then takes the
-//!    write lock and drops the value (if the slot still holds that `pos`). Receivers on
+//!    write lock and drops the value (if the slot still holds that `pos`). A reader leaves
+//!    the read lock and counts itself out of `rem` in one atomic subtraction. Receivers on
 //!    different threads clone the same value at once, so a `Receiver<T>` is `Send` and
 //!    `Sync` only when `T` is `Send + Sync`, as Tokio's since 1.44.2.
 //! 3. A receiver whose next number is `next` finds its value in slot `next % capacity`
@@ -40,8 +42,10 @@ use std::task::{Poll, Waker, ready};
 use rt_core::__private::poll_proceed;
 
 use crate::Notify;
-use crate::loom::atomic::{AtomicUsize, Ordering::Relaxed};
-use crate::loom::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, lock};
+use crate::loom::{Arc, Mutex, MutexGuard, lock};
+use slot::{MAX_RECEIVERS, Slot};
+
+mod slot;
 
 /// Error types of the broadcast channel.
 pub mod error {
@@ -117,7 +121,7 @@ use error::{RecvError, SendError, TryRecvError};
 /// The state shared by every handle of one channel.
 struct Shared<T> {
     /// The ring (rule 1); its length is the capacity, a power of two as in Tokio.
-    slots: Box<[RwLock<Slot<T>>]>,
+    slots: Box<[Slot<T>]>,
     tail: Mutex<Tail>,
     /// Wakes senders in `closed` when the last receiver goes.
     notify_tx: Notify,
@@ -210,16 +214,6 @@ fn wake_all(wakers: Vec<Option<Waker>>) {
     }
 }
 
-/// One place of the ring.
-struct Slot<T> {
-    /// The sequence number of the value it holds, or held (rule 1).
-    pos: u64,
-    /// Receivers that have yet to read it (rule 2).
-    rem: AtomicUsize,
-    /// Dropped by the last reader (rule 2), or overwritten.
-    value: Option<T>,
-}
-
 impl<T> Shared<T> {
     fn lock(&self) -> MutexGuard<'_, Tail> {
         lock(&self.tail)
@@ -229,20 +223,14 @@ impl<T> Shared<T> {
         self.slots.len() as u64
     }
 
-    fn slot(&self, pos: u64) -> &RwLock<Slot<T>> {
+    fn slot(&self, pos: u64) -> &Slot<T> {
         // The capacity is a power of two: the mask keeps the index in range.
         &self.slots[(pos & (self.capacity() - 1)) as usize]
     }
 
     /// Rule 2: one reader of `pos` went away without reading it.
     fn release(&self, pos: u64) {
-        let last = {
-            let slot = read(self.slot(pos));
-            // Ordering: Relaxed; the count only picks the last reader, whose write lock
-            // (`drop_value`) comes after every other reader released its read lock, and so
-            // after their clones.
-            slot.pos == pos && slot.rem.fetch_sub(1, Relaxed) == 1
-        };
+        let ((), last) = self.slot(pos).read(|contents, _| ((), contents.pos == pos));
         if last {
             self.drop_value(pos);
         }
@@ -250,14 +238,13 @@ impl<T> Shared<T> {
 
     /// Rule 2: the last reader of `pos` drops its value, if the slot still holds it.
     fn drop_value(&self, pos: u64) {
-        let taken = {
-            let mut slot = write(self.slot(pos));
-            if slot.pos == pos {
-                slot.value.take()
+        let taken = self.slot(pos).write(|contents, _| {
+            if contents.pos == pos {
+                contents.value.take()
             } else {
                 None
             }
-        };
+        });
         // Dropped outside the lock: its `Drop` may use the channel.
         drop(taken);
     }
@@ -268,9 +255,10 @@ impl<T> Shared<T> {
         let oldest = tail.pos.saturating_sub(self.capacity());
         (oldest..tail.pos)
             .find(|&pos| {
-                let slot = read(self.slot(pos));
-                // Ordering: Relaxed; a snapshot, and it touches no value.
-                slot.pos == pos && slot.rem.load(Relaxed) > 0
+                let (unread, _) = self
+                    .slot(pos)
+                    .read(|contents, rem| (contents.pos == pos && rem > 0, false));
+                unread
             })
             .map_or(0, |first| (tail.pos - first) as usize)
     }
@@ -285,23 +273,23 @@ impl<T: Clone> Shared<T> {
         wait: Option<(&Waker, &mut Option<Ticket>)>,
     ) -> Result<T, TryRecvError> {
         loop {
-            {
-                let slot = read(self.slot(*next));
-                if slot.pos == *next {
-                    // Rule 2: a reader counted in `rem` finds the value still there.
-                    let value = slot
-                        .value
-                        .clone()
-                        .expect("a slot keeps its value until its last reader");
-                    // Ordering: Relaxed, as in `release`.
-                    let last = slot.rem.fetch_sub(1, Relaxed) == 1;
-                    drop(slot);
-                    if last {
-                        self.drop_value(*next);
-                    }
-                    *next += 1;
-                    return Ok(value);
+            let (value, last) = self.slot(*next).read(|contents, _| {
+                if contents.pos != *next {
+                    return (None, false);
                 }
+                // Rule 2: a reader counted in `rem` finds the value still there.
+                let value = contents
+                    .value
+                    .clone()
+                    .expect("a slot keeps its value until its last reader");
+                (Some(value), true)
+            });
+            if let Some(value) = value {
+                if last {
+                    self.drop_value(*next);
+                }
+                *next += 1;
+                return Ok(value);
             }
             // Rule 3: not written yet, or overwritten; the tail tells which.
             let mut tail = self.lock();
@@ -362,12 +350,8 @@ pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
     let capacity = capacity.next_power_of_two();
     let slots = (0..capacity as u64)
         .map(|i| {
-            RwLock::new(Slot {
-                // One lap behind: never the `pos` a receiver looks for (rule 3).
-                pos: i.wrapping_sub(capacity as u64),
-                rem: AtomicUsize::new(0),
-                value: None,
-            })
+            // One lap behind: never the `pos` a receiver looks for (rule 3).
+            Slot::new(i.wrapping_sub(capacity as u64))
         })
         .collect();
     let shared = Arc::new(Shared {
@@ -414,14 +398,13 @@ impl<T> Sender<T> {
                 return Err(SendError(value));
             }
             let pos = tail.pos;
-            let overwritten = {
-                let mut slot = write(self.shared.slot(pos));
+            let receivers = tail.receivers;
+            let overwritten = self.shared.slot(pos).write(|contents, rem| {
                 // Rule 1 (and 4: the value `capacity` sends older is overwritten).
-                slot.pos = pos;
-                // Ordering: Relaxed; the slot's write lock publishes it.
-                slot.rem.store(tail.receivers, Relaxed);
-                slot.value.replace(value)
-            };
+                contents.pos = pos;
+                *rem = receivers;
+                contents.value.replace(value)
+            });
             tail.pos += 1;
             (tail.receivers, overwritten, tail.waiters.take())
         };
@@ -468,6 +451,10 @@ impl<T> Sender<T> {
     }
 
     /// Creates a new receiver, which will see the values sent from now on.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the channel already has 2<sup>40</sup> - 1 receivers.
     pub fn subscribe(&self) -> Receiver<T> {
         new_receiver(&self.shared)
     }
@@ -515,6 +502,10 @@ impl<T> Sender<T> {
 /// Registers a receiver that starts at the tail.
 fn new_receiver<T>(shared: &Arc<Shared<T>>) -> Receiver<T> {
     let mut tail = shared.lock();
+    assert!(
+        tail.receivers < MAX_RECEIVERS,
+        "broadcast channel: too many receivers"
+    );
     tail.receivers += 1;
     Receiver {
         next: tail.pos,
@@ -636,6 +627,10 @@ impl<T> Receiver<T> {
 
     /// Creates a new receiver of the same channel, which starts at the tail: it will see
     /// only the values sent from now on.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the channel already has 2<sup>40</sup> - 1 receivers.
     pub fn resubscribe(&self) -> Receiver<T> {
         new_receiver(&self.shared)
     }
@@ -754,16 +749,4 @@ impl<T> fmt::Debug for Receiver<T> {
             .field("next", &self.next)
             .finish_non_exhaustive()
     }
-}
-
-/// A slot's read lock, ignoring poisoning: a slot is consistent between any two statements.
-fn read<T>(slot: &RwLock<Slot<T>>) -> RwLockReadGuard<'_, Slot<T>> {
-    slot.read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// A slot's write lock, ignoring poisoning (see `read`).
-fn write<T>(slot: &RwLock<Slot<T>>) -> RwLockWriteGuard<'_, Slot<T>> {
-    slot.write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
