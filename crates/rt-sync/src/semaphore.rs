@@ -5,8 +5,10 @@
 //! A `Semaphore` is an atomic `permits` word plus a mutex-protected queue of waiters. The
 //! word holds the number of available permits shifted left by two, the `CLOSED` bit and
 //! the `QUEUED` bit.
-//! Waiters are keyed by an id taken from a counter, so the queue (a map ordered by id) is
-//! in arrival order.
+//! Waiters live in a slab (a `Vec` whose free places are reused) and are queued in arrival
+//! order on a doubly linked list threaded through it; an acquire remembers its place. So
+//! queueing, serving the front and leaving from anywhere take constant time and, once the
+//! slab has grown, no allocation.
 //!
 //! The rules, cited by number in the code:
 //!
@@ -18,12 +20,13 @@
 //!    still needs, then the next, and only what is left over is made available. So while the
 //!    queue is non-empty (and the semaphore open), the available count is zero, and a later
 //!    `try_acquire` cannot overtake a waiter, however few permits it wants.
-//! 3. A waiter assigned all it needs leaves `queue` for `granted`; its future finds itself
-//!    there on its next poll and completes with a permit. A waiter dropped while still in
-//!    `queue` gives back what it was assigned; one dropped while in `granted` gives back all
-//!    it asked for. Either way the permits go through rule 2 again, so nothing is lost.
+//! 3. A waiter assigned all it needs leaves the queue but keeps its place, marked granted;
+//!    its future finds the mark on its next poll, frees the place and completes with a
+//!    permit. A waiter dropped while still queued gives back what it was assigned; one
+//!    dropped while granted gives back all it asked for. Either way the permits go through
+//!    rule 2 again, so nothing is lost.
 //! 4. `close` sets `closed` and the `CLOSED` bit with the mutex held and wakes the queue,
-//!    leaving the entries where they are. A woken waiter that is not in `granted` then
+//!    leaving the entries where they are. A woken waiter that is not granted then
 //!    gives back its partial assignment and fails. Once closed, released permits skip the
 //!    queue and become available (the count still matters to `available_permits`).
 //! 5. `QUEUED` is set, with the mutex held, whenever the queue is non-empty, and before a
@@ -34,7 +37,6 @@
 //!    release either came before the waiter set `QUEUED` (and the waiter's look finds the
 //!    permits), or it sees the bit and waits for the mutex.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error;
 use std::fmt;
 use std::future::Future;
@@ -90,31 +92,100 @@ pub struct Semaphore {
 
 /// The mutex-protected part of a [`Semaphore`].
 struct Waiters {
-    /// Id for the next waiter.
-    next_id: u64,
-    /// Waiters still short of permits, in arrival order (rule 2).
-    queue: BTreeMap<u64, Waiter>,
-    /// Waiters assigned all they asked for that have not yet seen it (rule 3).
-    granted: BTreeSet<u64>,
+    /// Queued and granted waiters (rule 3), in places reused through `free`.
+    nodes: Vec<Waiter>,
+    /// Places of `nodes` not in use.
+    free: Vec<usize>,
+    /// The first and last queued waiters (rule 2): the ends of the list through `nodes`.
+    head: Option<usize>,
+    tail: Option<usize>,
     /// Set by `close` (rule 4).
     closed: bool,
 }
 
-/// One queued acquirer.
+/// One acquirer's place.
 struct Waiter {
     /// Permits it still needs; it asked for more when it has been assigned some.
     remaining: usize,
     waker: Option<Waker>,
+    /// Assigned all it asked for, and out of the queue (rule 3).
+    granted: bool,
+    /// Neighbours in the queue, while queued.
+    prev: Option<usize>,
+    next: Option<usize>,
 }
 
 impl Waiters {
     const fn new() -> Waiters {
         Waiters {
-            next_id: 0,
-            queue: BTreeMap::new(),
-            granted: BTreeSet::new(),
+            nodes: Vec::new(),
+            free: Vec::new(),
+            head: None,
+            tail: None,
             closed: false,
         }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.head.is_none()
+    }
+
+    /// Queues a waiter at the back and returns its place.
+    fn push_back(&mut self, remaining: usize, waker: Waker) -> usize {
+        let waiter = Waiter {
+            remaining,
+            waker: Some(waker),
+            granted: false,
+            prev: self.tail,
+            next: None,
+        };
+        let index = match self.free.pop() {
+            Some(index) => {
+                self.nodes[index] = waiter;
+                index
+            }
+            None => {
+                self.nodes.push(waiter);
+                self.nodes.len() - 1
+            }
+        };
+        match self.tail {
+            Some(tail) => self.nodes[tail].next = Some(index),
+            None => self.head = Some(index),
+        }
+        self.tail = Some(index);
+        index
+    }
+
+    /// Takes a queued waiter out of the queue; its place stays in use.
+    fn unlink(&mut self, index: usize) {
+        let Waiter { prev, next, .. } = self.nodes[index];
+        match prev {
+            Some(prev) => self.nodes[prev].next = next,
+            None => self.head = next,
+        }
+        match next {
+            Some(next) => self.nodes[next].prev = prev,
+            None => self.tail = prev,
+        }
+    }
+
+    /// Gives a place back, once its waiter is out of the queue.
+    fn release(&mut self, index: usize) {
+        self.nodes[index].waker = None;
+        self.free.push(index);
+    }
+
+    /// Takes the wakers of every queued waiter (rule 4).
+    fn take_wakers(&mut self) -> Vec<Waker> {
+        let mut wakers = Vec::new();
+        let mut next = self.head;
+        while let Some(index) = next {
+            let waiter = &mut self.nodes[index];
+            wakers.extend(waiter.waker.take());
+            next = waiter.next;
+        }
+        wakers
     }
 }
 
@@ -267,11 +338,7 @@ impl Semaphore {
         // Ordering: Release pairs with the Acquire loads in `try_acquire_inner`, so that one
         // who sees the bit also sees the close; the mutex orders it for waiters (rule 4).
         self.permits.fetch_or(CLOSED, Ordering::Release);
-        let wakers: Vec<Waker> = waiters
-            .queue
-            .values_mut()
-            .filter_map(|waiter| waiter.waker.take())
-            .collect();
+        let wakers = waiters.take_wakers();
         drop(waiters);
         for waker in wakers {
             waker.wake();
@@ -486,7 +553,7 @@ impl Semaphore {
     /// after the queue changed.
     fn sync_queued(&self, waiters: &Waiters) {
         // Ordering: Relaxed; the bit only routes releases to the lock, which orders the rest.
-        if waiters.queue.is_empty() {
+        if waiters.is_empty() {
             self.permits.fetch_and(!QUEUED, Ordering::Relaxed);
         } else {
             self.permits.fetch_or(QUEUED, Ordering::Relaxed);
@@ -507,20 +574,26 @@ impl Semaphore {
             );
         }
 
-        let mut wakers = Vec::new();
+        // The first waker is kept apart: a release usually serves one waiter, and then
+        // allocates nothing.
+        let (mut first, mut rest) = (None, Vec::new());
         if !waiters.closed {
             while n > 0 {
-                let Some(mut front) = waiters.queue.first_entry() else {
+                let Some(front) = waiters.head else {
                     break;
                 };
-                let waiter = front.get_mut();
+                let waiter = &mut waiters.nodes[front];
                 let given = waiter.remaining.min(n);
                 waiter.remaining -= given;
                 n -= given;
                 if waiter.remaining == 0 {
-                    let (id, waiter) = front.remove_entry();
-                    waiters.granted.insert(id);
-                    wakers.extend(waiter.waker);
+                    waiter.granted = true;
+                    let waker = waiter.waker.take();
+                    waiters.unlink(front);
+                    match first {
+                        None => first = waker,
+                        Some(_) => rest.extend(waker),
+                    }
                 }
             }
         }
@@ -531,7 +604,7 @@ impl Semaphore {
             self.permits.fetch_add(n << PERMIT_SHIFT, Ordering::Release);
         }
         drop(waiters);
-        for waker in wakers {
+        for waker in first.into_iter().chain(rest) {
             waker.wake();
         }
     }
@@ -546,9 +619,6 @@ impl fmt::Debug for Semaphore {
     }
 }
 
-/// Panic message for a broken rule 3.
-const NOT_QUEUED: &str = "semaphore: a queued acquire is in neither queue nor granted";
-
 /// The future behind `acquire` and its variants: a place in the queue.
 struct Acquire<'a> {
     sem: &'a Semaphore,
@@ -561,8 +631,8 @@ struct Acquire<'a> {
 enum AcquireState {
     /// Not yet polled.
     Init,
-    /// In `queue` or `granted` under this id (rule 3).
-    Queued(u64),
+    /// Holding this place of `Waiters::nodes`, queued or granted (rule 3).
+    Queued(usize),
     /// Completed; the caller owns the permits (or got an error).
     Done,
 }
@@ -610,35 +680,28 @@ impl<'a> Acquire<'a> {
                     self.state = AcquireState::Done;
                     return Poll::Ready(Ok(()));
                 }
-                let id = waiters.next_id;
-                waiters.next_id += 1;
-                waiters.queue.insert(
-                    id,
-                    Waiter {
-                        remaining: self.num_permits - taken,
-                        waker: Some(cx.waker().clone()),
-                    },
-                );
-                self.state = AcquireState::Queued(id);
+                let index = waiters.push_back(self.num_permits - taken, cx.waker().clone());
+                self.state = AcquireState::Queued(index);
                 Poll::Pending
             }
-            AcquireState::Queued(id) => {
+            AcquireState::Queued(index) => {
                 let mut waiters = lock(&sem.waiters);
                 // Rule 3: assigned everything since the last poll.
-                if waiters.granted.remove(&id) {
+                if waiters.nodes[index].granted {
+                    waiters.release(index);
                     self.state = AcquireState::Done;
                     return Poll::Ready(Ok(()));
                 }
                 if waiters.closed {
                     // Rule 4: give back the partial assignment and fail.
-                    let waiter = waiters.queue.remove(&id).expect(NOT_QUEUED);
-                    let assigned = self.num_permits - waiter.remaining;
+                    let assigned = self.num_permits - waiters.nodes[index].remaining;
+                    waiters.unlink(index);
+                    waiters.release(index);
                     self.state = AcquireState::Done;
                     sem.add_permits_locked(assigned, waiters);
                     return Poll::Ready(Err(AcquireError(())));
                 }
-                let waiter = waiters.queue.get_mut(&id).expect(NOT_QUEUED);
-                match &mut waiter.waker {
+                match &mut waiters.nodes[index].waker {
                     Some(old) if old.will_wake(cx.waker()) => {}
                     slot => *slot = Some(cx.waker().clone()),
                 }
@@ -663,19 +726,18 @@ impl Future for Acquire<'_> {
 
 impl Drop for Acquire<'_> {
     fn drop(&mut self) {
-        let AcquireState::Queued(id) = self.state else {
+        let AcquireState::Queued(index) = self.state else {
             return;
         };
         let mut waiters = lock(&self.sem.waiters);
         // Rule 3: give back whatever was set aside for this waiter.
-        let assigned = match waiters.queue.remove(&id) {
-            Some(waiter) => self.num_permits - waiter.remaining,
-            None => {
-                let was_granted = waiters.granted.remove(&id);
-                debug_assert!(was_granted, "semaphore: a queued acquire vanished");
-                self.num_permits
-            }
+        let assigned = if waiters.nodes[index].granted {
+            self.num_permits
+        } else {
+            waiters.unlink(index);
+            self.num_permits - waiters.nodes[index].remaining
         };
+        waiters.release(index);
         if assigned == 0 {
             self.sem.sync_queued(&waiters);
             return;
