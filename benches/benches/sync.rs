@@ -111,122 +111,105 @@ macro_rules! mpsc_round {
     }};
 }
 
-/// One mpsc benchmark group: the same round on rt, Tokio and async-channel (under `smol`).
-///
-/// `$bounded` selects the bounded channel (capacity `CAPACITY`) or the unbounded one.
-macro_rules! mpsc_bench {
-    ($c:expr, $workload:expr, $producers:expr, bounded) => {{
-        let mut group = group($c, "sync", $workload);
-        let latch = Arc::new(Latch::new());
-        {
-            let runtime = rt_runtime();
-            group.bench_function("rt", |b| {
-                b.iter(|| {
-                    mpsc_round!(
-                        runtime,
-                        &latch,
-                        rt::sync::mpsc::channel::<usize>(CAPACITY),
-                        $producers,
-                        |tx, i| tx.send(i).await.unwrap()
-                    )
-                })
-            });
-        }
-        {
-            let runtime = tokio_runtime();
-            group.bench_function("tokio", |b| {
-                b.iter(|| {
-                    mpsc_round!(
-                        runtime,
-                        &latch,
-                        tokio::sync::mpsc::channel::<usize>(CAPACITY),
-                        $producers,
-                        |tx, i| tx.send(i).await.unwrap()
-                    )
-                })
-            });
-        }
-        {
-            // async-channel on Tokio's runtime, reported as `smol` (see the file's docs).
-            let runtime = tokio_runtime();
-            group.bench_function("smol", |b| {
-                b.iter(|| {
-                    mpsc_round!(
-                        runtime,
-                        &latch,
-                        async_channel::bounded::<usize>(CAPACITY),
-                        $producers,
-                        |tx, i| tx.send(i).await.unwrap()
-                    )
-                })
-            });
-        }
-        group.finish();
-    }};
-    ($c:expr, $workload:expr, $producers:expr, unbounded) => {{
-        let mut group = group($c, "sync", $workload);
-        let latch = Arc::new(Latch::new());
-        {
-            let runtime = rt_runtime();
-            group.bench_function("rt", |b| {
-                b.iter(|| {
-                    mpsc_round!(
-                        runtime,
-                        &latch,
-                        rt::sync::mpsc::unbounded_channel::<usize>(),
-                        $producers,
-                        |tx, i| tx.send(i).unwrap()
-                    )
-                })
-            });
-        }
-        {
-            let runtime = tokio_runtime();
-            group.bench_function("tokio", |b| {
-                b.iter(|| {
-                    mpsc_round!(
-                        runtime,
-                        &latch,
-                        tokio::sync::mpsc::unbounded_channel::<usize>(),
-                        $producers,
-                        |tx, i| tx.send(i).unwrap()
-                    )
-                })
-            });
-        }
-        {
-            // async-channel on Tokio's runtime, reported as `smol` (see the file's docs).
-            let runtime = tokio_runtime();
-            group.bench_function("smol", |b| {
-                b.iter(|| {
-                    mpsc_round!(
-                        runtime,
-                        &latch,
-                        async_channel::unbounded::<usize>(),
-                        $producers,
-                        |tx, i| tx.try_send(i).unwrap()
-                    )
-                })
-            });
-        }
-        group.finish();
-    }};
+/// A round on Tokio's runtime.
+type OnTokio<'a> = dyn Fn(&tokio::runtime::Runtime, &Arc<Latch>) + 'a;
+
+/// Measures one workload in the group `sync/<workload>`: on rt's runtime, on Tokio's and,
+/// when given, with async-channel on Tokio's runtime under the id `smol` (see the file's
+/// docs). Each runtime is built just before its turn and dropped after it; the rounds share
+/// one latch.
+fn compare(
+    c: &mut Criterion,
+    workload: &str,
+    on_rt: impl Fn(&rt::runtime::Runtime, &Arc<Latch>),
+    on_tokio: impl Fn(&tokio::runtime::Runtime, &Arc<Latch>),
+    on_async_channel: Option<&OnTokio<'_>>,
+) {
+    let mut group = group(c, "sync", workload);
+    let latch = Arc::new(Latch::new());
+    {
+        let runtime = rt_runtime();
+        group.bench_function("rt", |b| b.iter(|| on_rt(&runtime, &latch)));
+    }
+    {
+        let runtime = tokio_runtime();
+        group.bench_function("tokio", |b| b.iter(|| on_tokio(&runtime, &latch)));
+    }
+    if let Some(on_async_channel) = on_async_channel {
+        let runtime = tokio_runtime();
+        group.bench_function("smol", |b| b.iter(|| on_async_channel(&runtime, &latch)));
+    }
+    group.finish();
 }
 
-fn mpsc_bounded_1p(c: &mut Criterion) {
-    mpsc_bench!(c, "mpsc_bounded_1p", 1, bounded);
+/// The bounded mpsc workloads, with `producers` producers.
+fn mpsc_bounded(c: &mut Criterion, workload: &str, producers: usize) {
+    compare(
+        c,
+        workload,
+        |runtime, latch| {
+            mpsc_round!(
+                runtime,
+                latch,
+                rt::sync::mpsc::channel::<usize>(CAPACITY),
+                producers,
+                |tx, i| tx.send(i).await.unwrap()
+            )
+        },
+        |runtime, latch| {
+            mpsc_round!(
+                runtime,
+                latch,
+                tokio::sync::mpsc::channel::<usize>(CAPACITY),
+                producers,
+                |tx, i| tx.send(i).await.unwrap()
+            )
+        },
+        Some(&|runtime, latch| {
+            mpsc_round!(
+                runtime,
+                latch,
+                async_channel::bounded::<usize>(CAPACITY),
+                producers,
+                |tx, i| tx.send(i).await.unwrap()
+            )
+        }),
+    );
 }
 
-fn mpsc_bounded_4p(c: &mut Criterion) {
-    mpsc_bench!(c, "mpsc_bounded_4p", PRODUCERS, bounded);
-}
-
-fn mpsc_unbounded_1p(c: &mut Criterion) {
-    mpsc_bench!(c, "mpsc_unbounded_1p", 1, unbounded);
-}
-
-fn mpsc_unbounded_4p(c: &mut Criterion) {
-    mpsc_bench!(c, "mpsc_unbounded_4p", PRODUCERS, unbounded);
+/// The unbounded mpsc workloads, with `producers` producers.
+fn mpsc_unbounded(c: &mut Criterion, workload: &str, producers: usize) {
+    compare(
+        c,
+        workload,
+        |runtime, latch| {
+            mpsc_round!(
+                runtime,
+                latch,
+                rt::sync::mpsc::unbounded_channel::<usize>(),
+                producers,
+                |tx, i| tx.send(i).unwrap()
+            )
+        },
+        |runtime, latch| {
+            mpsc_round!(
+                runtime,
+                latch,
+                tokio::sync::mpsc::unbounded_channel::<usize>(),
+                producers,
+                |tx, i| tx.send(i).unwrap()
+            )
+        },
+        Some(&|runtime, latch| {
+            mpsc_round!(
+                runtime,
+                latch,
+                async_channel::unbounded::<usize>(),
+                producers,
+                |tx, i| tx.try_send(i).unwrap()
+            )
+        }),
+    );
 }
 
 /// One contended round on `$runtime`: `TASKS` tasks share `$shared` (as `$s`, behind an
@@ -253,57 +236,41 @@ macro_rules! contended_round {
 
 /// `TASKS` tasks each lock, increment and unlock one shared `Mutex<usize>`, `OPS` times.
 fn mutex_contended(c: &mut Criterion) {
-    let mut group = group(c, "sync", "mutex_contended");
-    let latch = Arc::new(Latch::new());
-    {
-        let runtime = rt_runtime();
-        group.bench_function("rt", |b| {
-            b.iter(|| {
-                contended_round!(runtime, &latch, rt::sync::Mutex::new(0usize), |m| {
-                    *m.lock().await += 1
-                })
+    compare(
+        c,
+        "mutex_contended",
+        |runtime, latch| {
+            contended_round!(runtime, latch, rt::sync::Mutex::new(0usize), |m| {
+                *m.lock().await += 1
             })
-        });
-    }
-    {
-        let runtime = tokio_runtime();
-        group.bench_function("tokio", |b| {
-            b.iter(|| {
-                contended_round!(runtime, &latch, tokio::sync::Mutex::new(0usize), |m| {
-                    *m.lock().await += 1
-                })
+        },
+        |runtime, latch| {
+            contended_round!(runtime, latch, tokio::sync::Mutex::new(0usize), |m| {
+                *m.lock().await += 1
             })
-        });
-    }
-    group.finish();
+        },
+        None,
+    );
 }
 
 /// `TASKS` tasks each acquire and release a permit of a `PERMITS`-permit semaphore, `OPS`
 /// times.
 fn semaphore(c: &mut Criterion) {
-    let mut group = group(c, "sync", "semaphore");
-    let latch = Arc::new(Latch::new());
-    {
-        let runtime = rt_runtime();
-        group.bench_function("rt", |b| {
-            b.iter(|| {
-                contended_round!(runtime, &latch, rt::sync::Semaphore::new(PERMITS), |s| {
-                    drop(black_box(s.acquire().await.unwrap()))
-                })
+    compare(
+        c,
+        "semaphore",
+        |runtime, latch| {
+            contended_round!(runtime, latch, rt::sync::Semaphore::new(PERMITS), |s| {
+                drop(black_box(s.acquire().await.unwrap()))
             })
-        });
-    }
-    {
-        let runtime = tokio_runtime();
-        group.bench_function("tokio", |b| {
-            b.iter(|| {
-                contended_round!(runtime, &latch, tokio::sync::Semaphore::new(PERMITS), |s| {
-                    drop(black_box(s.acquire().await.unwrap()))
-                })
+        },
+        |runtime, latch| {
+            contended_round!(runtime, latch, tokio::sync::Semaphore::new(PERMITS), |s| {
+                drop(black_box(s.acquire().await.unwrap()))
             })
-        });
-    }
-    group.finish();
+        },
+        None,
+    );
 }
 
 /// One task creates a oneshot channel with `$channel`, sends on it and receives from it,
@@ -328,21 +295,13 @@ macro_rules! oneshot_round {
 
 /// `ONESHOTS` oneshot channels created, sent on and received from, in one task.
 fn oneshot(c: &mut Criterion) {
-    let mut group = group(c, "sync", "oneshot");
-    let latch = Arc::new(Latch::new());
-    {
-        let runtime = rt_runtime();
-        group.bench_function("rt", |b| {
-            b.iter(|| oneshot_round!(runtime, &latch, rt::sync::oneshot::channel::<usize>))
-        });
-    }
-    {
-        let runtime = tokio_runtime();
-        group.bench_function("tokio", |b| {
-            b.iter(|| oneshot_round!(runtime, &latch, tokio::sync::oneshot::channel::<usize>))
-        });
-    }
-    group.finish();
+    compare(
+        c,
+        "oneshot",
+        |runtime, latch| oneshot_round!(runtime, latch, rt::sync::oneshot::channel::<usize>),
+        |runtime, latch| oneshot_round!(runtime, latch, tokio::sync::oneshot::channel::<usize>),
+        None,
+    );
 }
 
 /// One broadcast round on `$runtime`: `RECEIVERS` tasks each receive `VALUES` values from a
@@ -375,21 +334,13 @@ macro_rules! broadcast_round {
 
 /// One sender, `RECEIVERS` receivers, `VALUES` values each received by every receiver.
 fn broadcast_16(c: &mut Criterion) {
-    let mut group = group(c, "sync", "broadcast_16");
-    let latch = Arc::new(Latch::new());
-    {
-        let runtime = rt_runtime();
-        group.bench_function("rt", |b| {
-            b.iter(|| broadcast_round!(runtime, &latch, rt::sync::broadcast::channel::<usize>))
-        });
-    }
-    {
-        let runtime = tokio_runtime();
-        group.bench_function("tokio", |b| {
-            b.iter(|| broadcast_round!(runtime, &latch, tokio::sync::broadcast::channel::<usize>))
-        });
-    }
-    group.finish();
+    compare(
+        c,
+        "broadcast_16",
+        |runtime, latch| broadcast_round!(runtime, latch, rt::sync::broadcast::channel::<usize>),
+        |runtime, latch| broadcast_round!(runtime, latch, tokio::sync::broadcast::channel::<usize>),
+        None,
+    );
 }
 
 // What `criterion_group!` and `criterion_main!` would expand to, written out as in the other
@@ -407,10 +358,10 @@ fn main() {
         .measurement_time(Duration::from_secs(2))
         .configure_from_args();
 
-    mpsc_bounded_1p(&mut c);
-    mpsc_bounded_4p(&mut c);
-    mpsc_unbounded_1p(&mut c);
-    mpsc_unbounded_4p(&mut c);
+    mpsc_bounded(&mut c, "mpsc_bounded_1p", 1);
+    mpsc_bounded(&mut c, "mpsc_bounded_4p", PRODUCERS);
+    mpsc_unbounded(&mut c, "mpsc_unbounded_1p", 1);
+    mpsc_unbounded(&mut c, "mpsc_unbounded_4p", PRODUCERS);
     mutex_contended(&mut c);
     semaphore(&mut c);
     oneshot(&mut c);
