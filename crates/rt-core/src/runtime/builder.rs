@@ -287,6 +287,10 @@ impl Builder {
     /// Sets how many tasks the scheduler runs between two polls of the driver for external
     /// events (default 61).
     ///
+    /// On the multi-thread runtime, a worker polls every sixth of that while the driver keeps
+    /// waking tasks (I/O is flowing), and every `val` tasks again once several polls in a
+    /// row found nothing.
+    ///
     /// # Panics
     ///
     /// Panics if `val` is 0.

@@ -12,6 +12,14 @@
 //! - **I4.** A worker that queues work for itself wakes a sleeper only once it holds more
 //!   than the one task it will run next (in its LIFO slot or queue): a lone task waits for
 //!   the current poll to return, no longer, and waking a thread costs more than that here.
+//! - **I5.** Tasks the driver wakes go to the inject queue in one batch after the driver
+//!   returns (then a sleeper is woken if I1 allows), not to the local queue of whichever
+//!   worker happened to poll it: every worker serves I/O in the order the events came, so
+//!   no connection waits behind one worker's long queue while another's is short. While
+//!   the driver keeps waking tasks, a busy worker polls it every sixth `event_interval`
+//!   ticks, so events join that queue in small batches; after `QUIET_TURNS` turns that
+//!   woke nothing, every `event_interval` ticks again, so CPU-bound work pays no more
+//!   driver polls than before.
 
 use crate::loom::atomic::{AtomicUsize, Ordering::SeqCst, fence};
 use crate::loom::{Mutex, lock};

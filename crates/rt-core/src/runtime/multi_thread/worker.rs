@@ -26,6 +26,10 @@ enum Park {
 /// Polls of tasks from the LIFO slot in a row, before the run queue gets a turn.
 const MAX_LIFO_POLLS_PER_TICK: usize = 3;
 
+/// Driver turns in a row that woke nothing, before the driver is polled every
+/// `event_interval` ticks again rather than every sixth of that (rule I5).
+const QUIET_TURNS: u32 = 8;
+
 /// A worker: its index and, while no thread runs it, its core.
 pub(super) struct Worker {
     handle: Arc<Handle>,
@@ -39,8 +43,15 @@ pub(super) struct Worker {
 pub(super) struct Core {
     /// Tasks left before the inject queue is looked at first (`global_queue_interval`).
     inject_countdown: u32,
-    /// Loop turns left before the driver is polled (`event_interval`).
+    /// Loop turns left before the driver is polled (`event_interval`, or a sixth of it
+    /// while the driver keeps waking tasks: rule I5).
     event_countdown: u32,
+    /// Driver turns in a row that woke no task.
+    quiet_turns: u32,
+    /// Whether the driver runs on this thread now: the tasks it wakes are collected in
+    /// `driver_wakes` for the inject queue (rule I5).
+    in_driver: bool,
+    driver_wakes: Vec<Notified<Arc<Handle>>>,
     /// The task woken last by this worker's tasks: runs next (not stealable).
     lifo_slot: Option<Notified<Arc<Handle>>>,
     /// Off after `MAX_LIFO_POLLS_PER_TICK` LIFO polls in a row, until the slot empties.
@@ -94,6 +105,9 @@ impl Core {
         Box::new(Core {
             inject_countdown: config.global_queue_interval,
             event_countdown: config.event_interval,
+            quiet_turns: QUIET_TURNS,
+            in_driver: false,
+            driver_wakes: Vec::new(),
             lifo_slot: None,
             lifo_enabled: true,
             run_queue,
@@ -199,8 +213,9 @@ impl Core {
     /// Woke up: true if the worker should run (it was notified or has work).
     fn transition_from_parked(&mut self, worker: &Worker) -> bool {
         let idle = &worker.handle.shared.idle;
-        if self.lifo_slot.is_some() || self.run_queue.has_tasks() {
-            // Woken by the driver with work of our own: not a notification, not searching.
+        // Woken by the driver with work of our own (in the inject queue since rule I5):
+        // not a notification, not searching.
+        if self.quiet_turns == 0 || self.lifo_slot.is_some() || self.run_queue.has_tasks() {
             self.is_searching = !idle.unpark_worker_by_id(worker.index);
             return true;
         }
@@ -265,9 +280,14 @@ impl Context {
         while !core.is_shutdown {
             core.event_countdown -= 1;
             if core.event_countdown == 0 {
-                core.event_countdown = worker.handle.config.event_interval;
                 // Let the driver deliver events even while tasks keep us busy.
                 core = self.park_internal(core, Park::Poll);
+                let interval = worker.handle.config.event_interval;
+                core.event_countdown = if core.quiet_turns < QUIET_TURNS {
+                    (interval / 6).max(1)
+                } else {
+                    interval
+                };
                 core.maintenance(worker);
             }
             if let Some(task) = core.next_task(worker) {
@@ -363,10 +383,29 @@ impl Context {
     fn park_internal(&self, mut core: Box<Core>, how: Park) -> Box<Core> {
         let worker = &*self.worker;
         let mut park = core.park.take().expect("park missing");
+        core.in_driver = true;
         *self.core.borrow_mut() = Some(core);
         match how {
             Park::Sleep => park.park(),
             Park::Poll => park.poll_driver(),
+        }
+        {
+            let mut slot = self.core.borrow_mut();
+            let core = slot.as_mut().expect("core missing after park");
+            core.in_driver = false;
+            if core.driver_wakes.is_empty() {
+                core.quiet_turns = core.quiet_turns.saturating_add(1);
+            } else {
+                // Rule I5: one shared queue, in the order the driver found the events.
+                core.quiet_turns = 0;
+                // This worker takes the first itself: only more are worth a sleeper (I4).
+                let more_than_one = core.driver_wakes.len() > 1;
+                let inject = &worker.handle.shared.inject;
+                inject.push_batch(core.driver_wakes.drain(..));
+                if more_than_one {
+                    worker.handle.notify_parked();
+                }
+            }
         }
         self.defer.wake();
         let mut core = self
@@ -417,6 +456,11 @@ pub(super) fn schedule_task(handle: &Arc<Handle>, task: Notified<Arc<Handle>>) {
 }
 
 fn schedule_local(worker: &Worker, core: &mut Core, task: Notified<Arc<Handle>>) {
+    if core.in_driver {
+        // Rule I5: for the inject queue once the driver returns.
+        core.driver_wakes.push(task);
+        return;
+    }
     let queue = &worker.handle.shared.inject;
     if core.lifo_enabled {
         // The newest task runs next; the one it displaces goes to the queue.
