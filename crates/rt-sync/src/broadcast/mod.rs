@@ -4,9 +4,9 @@
 //!
 //! The channel is one shared allocation holding a ring of `capacity` slots (a power of
 //! two), each behind its own read-write lock (`slot`, which keeps the slot's `rem` in the
-//! lock's word), and a `tail` behind a mutex: the sequence
-//! number of the next value and the counts of senders and receivers. Each receiver owns
-//! the sequence number of the next value it will read. The rules, cited by number in the
+//! lock's word), and a `tail` behind a mutex: the sequence number of the next value, the
+//! counts of senders and receivers, and the waiting receivers. Each receiver owns the
+//! sequence number of the next value it will read. The rules, cited by number in the
 //! code:
 //!
 //! 1. The value with sequence number `pos` lives in slot `pos % capacity`, which records
