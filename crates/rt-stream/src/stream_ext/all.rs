@@ -8,7 +8,7 @@ use futures_core::Stream;
 
 /// How many ready items `all` and `any` test in one poll before they yield, so that an
 /// endless ready stream does not hold its thread.
-pub(super) const ITEMS_PER_POLL: usize = 32;
+const ITEMS_PER_POLL: usize = 32;
 
 /// Future for [`StreamExt::all`](crate::StreamExt::all): whether every item satisfies a
 /// predicate.
@@ -37,17 +37,33 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<bool> {
         let me = self.get_mut();
-        for _ in 0..ITEMS_PER_POLL {
-            match ready!(Pin::new(&mut *me.stream).poll_next(cx)) {
-                Some(item) => {
-                    if !(me.f)(item) {
-                        return Poll::Ready(false);
-                    }
-                }
-                None => return Poll::Ready(true),
-            }
-        }
-        cx.waker().wake_by_ref();
-        Poll::Pending
+        poll_until(&mut *me.stream, &mut me.f, false, cx)
     }
+}
+
+/// The loop of `all` and `any`: tests up to `ITEMS_PER_POLL` items with `f`; completes
+/// with `stop` at the first item for which `f` returns `stop`, with `!stop` at the end of
+/// the stream, and yields (waking itself) if the items run on.
+pub(super) fn poll_until<St, F>(
+    stream: &mut St,
+    f: &mut F,
+    stop: bool,
+    cx: &mut Context<'_>,
+) -> Poll<bool>
+where
+    St: ?Sized + Stream + Unpin,
+    F: FnMut(St::Item) -> bool,
+{
+    for _ in 0..ITEMS_PER_POLL {
+        match ready!(Pin::new(&mut *stream).poll_next(cx)) {
+            Some(item) => {
+                if f(item) == stop {
+                    return Poll::Ready(stop);
+                }
+            }
+            None => return Poll::Ready(!stop),
+        }
+    }
+    cx.waker().wake_by_ref();
+    Poll::Pending
 }

@@ -2,11 +2,11 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
-use super::all::ITEMS_PER_POLL;
+use super::all::poll_until;
 
 /// Future for [`StreamExt::any`](crate::StreamExt::any): whether some item satisfies a
 /// predicate.
@@ -35,17 +35,6 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<bool> {
         let me = self.get_mut();
-        for _ in 0..ITEMS_PER_POLL {
-            match ready!(Pin::new(&mut *me.stream).poll_next(cx)) {
-                Some(item) => {
-                    if (me.f)(item) {
-                        return Poll::Ready(true);
-                    }
-                }
-                None => return Poll::Ready(false),
-            }
-        }
-        cx.waker().wake_by_ref();
-        Poll::Pending
+        poll_until(&mut *me.stream, &mut me.f, true, cx)
     }
 }
