@@ -7,35 +7,23 @@
 #[macro_use]
 #[path = "../../rt/tests/support/flavors.rs"]
 mod flavors;
+#[path = "util/mod.rs"]
+mod util;
 
 use std::future::{Future, poll_fn};
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use std::task::{Context, Poll, Waker};
+
+use util::{Counted, poll_once};
 
 use rt_sync::mpsc::{
     self,
     error::{SendError, TryRecvError, TrySendError},
 };
 
-/// Counts its drops.
-#[derive(Debug)]
-struct Counted(Arc<AtomicUsize>);
-
-impl Drop for Counted {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, SeqCst);
-    }
-}
-
 /// Not `Debug`: the errors must format without it.
 struct Opaque(u32);
-
-/// Polls `fut` once with a waker that does nothing.
-fn poll_once<F: Future + ?Sized>(fut: Pin<&mut F>) -> Poll<F::Output> {
-    fut.poll(&mut Context::from_waker(Waker::noop()))
-}
 
 fn current_thread() -> rt::runtime::Runtime {
     rt::runtime::Builder::new_current_thread()

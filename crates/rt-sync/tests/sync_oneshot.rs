@@ -4,32 +4,20 @@
 #[macro_use]
 #[path = "../../rt/tests/support/flavors.rs"]
 mod flavors;
+#[path = "util/mod.rs"]
+mod util;
 
 use std::future::{Future, poll_fn};
 use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::task::{Context, Poll, Waker};
+use util::{Counted, CountingWaker, poll_once, poll_with};
 
 use rt_sync::oneshot::{
     self,
     error::{RecvError, TryRecvError},
 };
-
-/// Counts its drops.
-#[derive(Debug)]
-struct Counted(Arc<AtomicUsize>);
-
-impl Drop for Counted {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, SeqCst);
-    }
-}
-
-/// Polls `fut` once with a waker that does nothing.
-fn poll_once<F: Future + Unpin>(fut: &mut F) -> Poll<F::Output> {
-    Pin::new(fut).poll(&mut Context::from_waker(Waker::noop()))
-}
 
 /// Which branch of [`select`] finished.
 enum Either<A, B> {
@@ -80,9 +68,9 @@ fn try_recv_after_sender_drop_is_closed() {
 #[test]
 fn poll_after_sender_drop_is_recv_error_and_terminates() {
     let (tx, mut rx) = oneshot::channel::<u8>();
-    assert!(poll_once(&mut rx).is_pending());
+    assert!(poll_once(Pin::new(&mut rx)).is_pending());
     drop(tx);
-    assert_eq!(poll_once(&mut rx), Poll::Ready(Err(recv_error())));
+    assert_eq!(poll_once(Pin::new(&mut rx)), Poll::Ready(Err(recv_error())));
     assert!(rx.is_terminated());
 }
 
@@ -90,7 +78,7 @@ fn poll_after_sender_drop_is_recv_error_and_terminates() {
 fn recv_error() -> RecvError {
     let (tx, mut rx) = oneshot::channel::<()>();
     drop(tx);
-    match poll_once(&mut rx) {
+    match poll_once(Pin::new(&mut rx)) {
         Poll::Ready(Err(err)) => err,
         other => panic!("expected a RecvError, got {other:?}"),
     }
@@ -101,8 +89,8 @@ fn recv_error() -> RecvError {
 fn poll_after_complete_panics() {
     let (tx, mut rx) = oneshot::channel();
     tx.send(1).unwrap();
-    assert_eq!(poll_once(&mut rx), Poll::Ready(Ok(1)));
-    let _ = poll_once(&mut rx);
+    assert_eq!(poll_once(Pin::new(&mut rx)), Poll::Ready(Ok(1)));
+    let _ = poll_once(Pin::new(&mut rx));
 }
 
 #[test]
@@ -134,47 +122,26 @@ fn receiver_drop_closes_the_sender() {
 #[test]
 fn poll_closed_wakes_on_receiver_drop() {
     let (mut tx, rx) = oneshot::channel::<u8>();
-    let woken = Arc::new(WakeFlag::default());
+    let woken = CountingWaker::new();
     let waker = Waker::from(woken.clone());
     let mut cx = Context::from_waker(&waker);
     assert!(tx.poll_closed(&mut cx).is_pending());
-    assert!(!woken.0.load(SeqCst));
+    assert_eq!(woken.wakes(), 0);
     drop(rx);
-    assert!(woken.0.load(SeqCst));
+    assert!(woken.wakes() > 0);
     assert!(tx.poll_closed(&mut cx).is_ready());
-}
-
-/// A waker that records that it was woken.
-#[derive(Default)]
-struct WakeFlag(AtomicBool);
-
-impl std::task::Wake for WakeFlag {
-    fn wake(self: Arc<Self>) {
-        self.0.store(true, SeqCst);
-    }
 }
 
 #[test]
 fn send_wakes_the_latest_receiver_waker() {
     let (tx, mut rx) = oneshot::channel();
-    let first = Arc::new(WakeFlag::default());
-    let second = Arc::new(WakeFlag::default());
-    let w1 = Waker::from(first.clone());
-    let w2 = Waker::from(second.clone());
-    assert!(
-        Pin::new(&mut rx)
-            .poll(&mut Context::from_waker(&w1))
-            .is_pending()
-    );
-    assert!(
-        Pin::new(&mut rx)
-            .poll(&mut Context::from_waker(&w2))
-            .is_pending()
-    );
+    let (first, second) = (CountingWaker::new(), CountingWaker::new());
+    assert!(poll_with(Pin::new(&mut rx), &first).is_pending());
+    assert!(poll_with(Pin::new(&mut rx), &second).is_pending());
     tx.send(()).unwrap();
-    assert!(!first.0.load(SeqCst));
-    assert!(second.0.load(SeqCst));
-    assert_eq!(poll_once(&mut rx), Poll::Ready(Ok(())));
+    assert_eq!(first.wakes(), 0);
+    assert!(second.wakes() > 0);
+    assert_eq!(poll_once(Pin::new(&mut rx)), Poll::Ready(Ok(())));
 }
 
 #[test]

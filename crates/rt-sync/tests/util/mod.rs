@@ -13,6 +13,7 @@ pub fn poll_once<F: Future + ?Sized>(future: Pin<&mut F>) -> Poll<F::Output> {
 }
 
 /// A value that counts its drops.
+#[derive(Debug)]
 pub struct Counted(pub Arc<AtomicUsize>);
 
 impl Drop for Counted {
