@@ -20,6 +20,12 @@
 //!   ticks, so events join that queue in small batches; after `QUIET_TURNS` turns that
 //!   woke nothing, every `event_interval` ticks again, so CPU-bound work pays no more
 //!   driver polls than before.
+//! - **I6.** A worker takes a fair share of the inject queue into its local queue (its
+//!   length over the number of workers, plus one), but while the driver keeps waking
+//!   tasks at most `BUSY_DRIVER_BATCH` of them: tasks in a local queue wait for that one
+//!   worker, so a large share lets later events overtake earlier ones on the other worker.
+//!   I/O tasks are long next to the inject queue's lock, so the small batch costs little;
+//!   CPU-bound work (a quiet driver) still moves tasks in large batches.
 
 use crate::loom::atomic::{AtomicUsize, Ordering::SeqCst, fence};
 use crate::loom::{Mutex, lock};

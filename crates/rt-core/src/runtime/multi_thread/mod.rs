@@ -41,6 +41,7 @@ use crate::loom::atomic::{AtomicUsize, Ordering::*, fence};
 use crate::loom::{Mutex, lock};
 use crate::task::list::OwnedTasks;
 use crate::task::{Id, JoinHandle, Notified};
+use queue::Local;
 
 /// The scheduler, owned by the `Runtime`.
 pub(crate) struct MultiThread;
@@ -115,20 +116,28 @@ impl<S: 'static> Inject<S> {
         self.len.store(queue.tasks.len(), Release);
     }
 
-    fn pop_n(&self, n: usize) -> Vec<Notified<S>> {
+    /// Takes up to `n` tasks: returns the first and moves the others to `local`, which must
+    /// have room for them.
+    fn pop_into(&self, n: usize, local: &mut Local<S>) -> Option<Notified<S>> {
         let mut queue = lock(&self.queue);
         let n = n.min(queue.tasks.len());
-        let batch = queue.tasks.drain(..n).collect();
+        let mut batch = queue.tasks.drain(..n);
+        let first = batch.next();
+        local.push_back_batch(batch);
         // Ordering: see `push_batch`.
         self.len.store(queue.tasks.len(), Release);
-        batch
+        first
     }
 
     fn pop(&self) -> Option<Notified<S>> {
         if self.is_empty() {
             return None;
         }
-        self.pop_n(1).pop()
+        let mut queue = lock(&self.queue);
+        let task = queue.tasks.pop_front();
+        // Ordering: see `push_batch`.
+        self.len.store(queue.tasks.len(), Release);
+        task
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -30,6 +30,10 @@ const MAX_LIFO_POLLS_PER_TICK: usize = 3;
 /// `event_interval` ticks again rather than every sixth of that (rule I5).
 const QUIET_TURNS: u32 = 8;
 
+/// The most tasks a worker moves from the inject queue to its own at once while the driver
+/// keeps waking tasks (rule I6).
+const BUSY_DRIVER_BATCH: usize = 4;
+
 /// A worker: its index and, while no thread runs it, its core.
 pub(super) struct Worker {
     handle: Arc<Handle>,
@@ -135,18 +139,19 @@ impl Core {
         if inject.is_empty() {
             return None;
         }
-        // Take a fair share of the inject queue, leaving the rest for other workers.
-        let cap = self
+        // Take a fair share of the inject queue, leaving the rest for other workers; a
+        // small one while the driver is busy (rule I6).
+        let mut cap = self
             .run_queue
             .remaining_slots()
             .min(super::queue::CAPACITY / 2);
+        if self.quiet_turns < QUIET_TURNS {
+            cap = cap.min(BUSY_DRIVER_BATCH);
+        }
         let n = (inject.len() / worker.handle.shared.remotes.len() + 1)
             .min(cap)
             .max(1);
-        let mut batch = inject.pop_n(n).into_iter();
-        let first = batch.next();
-        self.run_queue.push_back_batch(batch);
-        first
+        inject.pop_into(n, &mut self.run_queue)
     }
 
     fn next_local_task(&mut self) -> Option<Notified<Arc<Handle>>> {
