@@ -287,12 +287,6 @@ impl Context {
             if core.event_countdown == 0 {
                 // Let the driver deliver events even while tasks keep us busy.
                 core = self.park_internal(core, Park::Poll);
-                let interval = worker.handle.config.event_interval;
-                core.event_countdown = if core.quiet_turns < QUIET_TURNS {
-                    (interval / 6).max(1)
-                } else {
-                    interval
-                };
                 core.maintenance(worker);
             }
             if let Some(task) = core.next_task(worker) {
@@ -411,6 +405,14 @@ impl Context {
                     worker.handle.notify_parked();
                 }
             }
+            // Every park is a driver turn (or another worker's): the next poll is due an
+            // interval from now, not from the last forced one (rule I5).
+            let interval = worker.handle.config.event_interval;
+            core.event_countdown = if core.quiet_turns < QUIET_TURNS {
+                (interval / 6).max(1)
+            } else {
+                interval
+            };
         }
         self.defer.wake();
         let mut core = self
