@@ -139,18 +139,12 @@ impl Core {
         if inject.is_empty() {
             return None;
         }
-        // Take a fair share of the inject queue, leaving the rest for other workers; a
-        // small one while the driver is busy (rule I6).
-        let mut cap = self
-            .run_queue
-            .remaining_slots()
-            .min(super::queue::CAPACITY / 2);
-        if self.quiet_turns < QUIET_TURNS {
-            cap = cap.min(BUSY_DRIVER_BATCH);
-        }
-        let n = (inject.len() / worker.handle.shared.remotes.len() + 1)
-            .min(cap)
-            .max(1);
+        let n = inject_batch(
+            inject.len(),
+            worker.handle.shared.remotes.len(),
+            self.run_queue.remaining_slots(),
+            self.quiet_turns < QUIET_TURNS,
+        );
         inject.pop_into(n, &mut self.run_queue)
     }
 
@@ -252,6 +246,17 @@ impl Core {
             drop(task);
         }
     }
+}
+
+/// How many tasks a worker takes from an inject queue of `len` tasks: a fair share, leaving
+/// the rest for the other `workers`, within the `room` of its local queue, and at most
+/// `BUSY_DRIVER_BATCH` while the driver keeps waking tasks (rule I6). At least one.
+pub(super) fn inject_batch(len: usize, workers: usize, room: usize, driver_busy: bool) -> usize {
+    let mut cap = room.min(super::queue::CAPACITY / 2);
+    if driver_busy {
+        cap = cap.min(BUSY_DRIVER_BATCH);
+    }
+    (len / workers + 1).min(cap).max(1)
 }
 
 /// Runs a worker on the current thread until shutdown, or until `block_in_place` hands its

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::super::Inject;
 use super::super::queue::{self, CAPACITY, Local};
+use super::super::worker::inject_batch;
 use crate::runtime::metrics::WorkerMetrics;
 use crate::task::{self, Id, Notified, Schedule, Task};
 
@@ -127,4 +128,36 @@ fn multi_thread_runtime_runs_and_shuts_down() {
     });
     assert_eq!(sum, 190);
     rt.spawn(std::future::pending::<()>());
+}
+
+#[test]
+fn pop_into_returns_the_first_and_queues_the_rest_in_order() {
+    let (_steal, mut local) = queue::local::<NoSchedule>();
+    let inject = Inject::new();
+    let tasks: Vec<_> = (0..10).map(|_| new_task()).collect();
+    let ids: Vec<Id> = tasks.iter().map(|t| t.id()).collect();
+    inject.push_batch(tasks.into_iter());
+    let first = inject.pop_into(4, &mut local).expect("the queue has tasks");
+    assert_eq!(first.id(), ids[0]);
+    assert_eq!(local.len(), 3);
+    assert_eq!(inject.len(), 6);
+    let mut seen = vec![first.id()];
+    seen.extend(drain(&mut local, &inject));
+    assert_eq!(seen, ids);
+    assert!(inject.pop_into(4, &mut local).is_none());
+}
+
+#[test]
+fn inject_batch_is_a_fair_share_and_small_while_the_driver_is_busy() {
+    // A fair share: the length over the workers, plus one.
+    assert_eq!(inject_batch(20, 2, CAPACITY, false), 11);
+    assert_eq!(inject_batch(1, 4, CAPACITY, false), 1);
+    // Never more than half a local queue, nor more than fits.
+    assert_eq!(inject_batch(10_000, 2, CAPACITY, false), CAPACITY / 2);
+    assert_eq!(inject_batch(20, 2, 5, false), 5);
+    // While the driver keeps waking tasks, at most four (rule I6).
+    assert_eq!(inject_batch(20, 2, CAPACITY, true), 4);
+    assert_eq!(inject_batch(2, 2, CAPACITY, true), 2);
+    // Always at least one, so a worker with a full queue still takes the task it runs.
+    assert_eq!(inject_batch(20, 2, 0, true), 1);
 }
