@@ -1,8 +1,9 @@
 //! A mio source registered with the reactor: the base of every socket in rt-net.
 
 use std::fmt;
-use std::io::{self, IoSlice, Read, Write};
+use std::io::{self, IoSlice, Write};
 use std::ops::Deref;
+use std::os::fd::AsRawFd;
 use std::task::{Context, Poll, ready};
 
 use mio::event::Source;
@@ -142,39 +143,49 @@ impl<E: Source> PollEvented<E> {
     }
 }
 
-impl<E: Source> PollEvented<E>
-where
-    for<'a> &'a E: Read,
-{
-    /// Reads into `buf` when the source is readable.
+impl<E: Source + AsRawFd> PollEvented<E> {
+    /// Reads into `buf` when the source is readable, with `read(2)` straight into its
+    /// unfilled part: memory the buffer has not initialized yet is not zeroed first.
     pub fn poll_read(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        self.poll_read_with(cx, buf, |mut io, unfilled| {
-            let n = io.read(unfilled)?;
+        self.poll_read_with(cx, buf, |io, buf| {
+            // SAFETY: only the kernel writes to this memory, and only bytes it read: nothing
+            // is de-initialized (the duty `unfilled_mut` puts on us).
+            let unfilled = unsafe { buf.unfilled_mut() };
+            let len = unfilled.len();
+            // SAFETY: the pointer and length describe the unfilled part, alive and
+            // exclusively borrowed for the duration of the call.
+            let n = unsafe { libc::read(io.as_raw_fd(), unfilled.as_mut_ptr().cast(), len) };
+            if n < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            let n = n as usize;
+            // SAFETY: `read` wrote the first `n` bytes of the unfilled part (`n <= len`).
+            unsafe { buf.assume_init(n) };
+            buf.advance(n);
             // Linux: a read shorter than asked drained the socket (see the type's doc).
-            Ok((n, n > 0 && n < unfilled.len()))
+            Ok(n > 0 && n < len)
         })
     }
 }
 
 impl<E: Source> PollEvented<E> {
-    /// Reads into `buf` with `read` when the source is readable. `read` returns how many
-    /// bytes it read and whether that drained the source; a drained source's readiness is
-    /// cleared at once, so the next read waits for epoll instead of spending a system call
-    /// to learn it would block.
+    /// Reads into `buf` with `read` when the source is readable. `read` fills `buf` (and
+    /// advances it) and returns whether that drained the source; a drained source's
+    /// readiness is cleared at once, so the next read waits for epoll instead of spending
+    /// a system call to learn it would block.
     pub fn poll_read_with(
         &self,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
-        mut read: impl FnMut(&E, &mut [u8]) -> io::Result<(usize, bool)>,
+        mut read: impl FnMut(&E, &mut ReadBuf<'_>) -> io::Result<bool>,
     ) -> Poll<io::Result<()>> {
         loop {
             let event = ready!(self.registration.poll_ready(cx, Direction::Read))?;
-            match read(self, buf.initialize_unfilled()) {
-                Ok((n, drained)) => {
+            match read(self, buf) {
+                Ok(drained) => {
                     if drained {
                         self.registration.clear_readiness(event);
                     }
-                    buf.advance(n);
                     return Poll::Ready(Ok(()));
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {

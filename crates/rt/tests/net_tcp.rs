@@ -4,6 +4,8 @@
 #[macro_use]
 #[path = "support/flavors.rs"]
 mod flavors;
+#[path = "support/util.rs"]
+mod util;
 
 use std::future::poll_fn;
 use std::io::{self, IoSlice, IoSliceMut};
@@ -188,6 +190,14 @@ rt_test! {
             server.write_all(b"bye").await.unwrap();
             drop(server);
             assert_eq!(within("writer", writer).await.unwrap(), b"bye");
+        });
+    }
+
+    #[test]
+    fn read_does_not_zero_an_uninit_buffer_first() {
+        rt().block_on(async {
+            let (client, server) = pair().await;
+            util::read_does_not_zero(client, server).await;
         });
     }
 

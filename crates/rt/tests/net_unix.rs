@@ -5,6 +5,8 @@
 #[macro_use]
 #[path = "support/flavors.rs"]
 mod flavors;
+#[path = "support/util.rs"]
+mod util;
 
 use std::future::poll_fn;
 use std::io::{ErrorKind, IoSlice, IoSliceMut};
@@ -120,6 +122,14 @@ rt_test! {
             assert_eq!(b.read(&mut [0; 8]).await.unwrap(), 0);
             b.write_all(b"ok").await.unwrap();
             within("writer", writer).await.unwrap();
+        });
+    }
+
+    #[test]
+    fn read_does_not_zero_an_uninit_buffer_first() {
+        rt().block_on(async {
+            let (client, server) = UnixStream::pair().unwrap();
+            util::read_does_not_zero(client, server).await;
         });
     }
 

@@ -11,6 +11,8 @@ use std::io;
 use std::mem::size_of;
 use std::os::fd::RawFd;
 
+use rt_io::ReadBuf;
+
 /// Asks the kernel to report the receive queue's length after each `recvmsg`. Returns
 /// whether it agreed (kernels before 4.18 do not know the option).
 pub(super) fn enable(fd: RawFd) -> bool {
@@ -29,13 +31,17 @@ pub(super) fn enable(fd: RawFd) -> bool {
     rc == 0
 }
 
-/// Reads into `buf` with `recvmsg`; returns the count and whether the socket is now empty.
-/// Without the kernel's answer, a read shorter than `buf` counts as draining it (the
-/// heuristic of a plain read).
-pub(super) fn recv(fd: RawFd, buf: &mut [u8]) -> io::Result<(usize, bool)> {
+/// Reads into `buf`'s unfilled part with `recvmsg`, without zeroing it first, and advances
+/// `buf`; returns whether the socket is now empty. Without the kernel's answer, a read
+/// shorter than the unfilled part counts as draining it (the heuristic of a plain read).
+pub(super) fn recv(fd: RawFd, buf: &mut ReadBuf<'_>) -> io::Result<bool> {
+    // SAFETY: the kernel only writes to this memory, never de-initializes it (the duty
+    // `unfilled_mut` puts on us); the slice is not read here.
+    let unfilled = unsafe { buf.unfilled_mut() };
+    let len = unfilled.len();
     let mut iov = libc::iovec {
-        iov_base: buf.as_mut_ptr().cast(),
-        iov_len: buf.len(),
+        iov_base: unfilled.as_mut_ptr().cast(),
+        iov_len: len,
     };
     // Room for one control message holding a `c_int` (CMSG_SPACE(4) is 24 on Linux),
     // aligned as `cmsghdr` wants.
@@ -46,13 +52,16 @@ pub(super) fn recv(fd: RawFd, buf: &mut [u8]) -> io::Result<(usize, bool)> {
     msg.msg_iovlen = 1;
     msg.msg_control = control.as_mut_ptr().cast();
     msg.msg_controllen = size_of_val(&control);
-    // SAFETY: `msg` points at `iov` (which covers exactly `buf`) and at `control`, all alive
-    // and exclusively borrowed for the duration of the call.
+    // SAFETY: `msg` points at `iov` (which covers exactly the unfilled part of `buf`) and at
+    // `control`, all alive and exclusively borrowed for the duration of the call.
     let n = unsafe { libc::recvmsg(fd, &raw mut msg, 0) };
     if n < 0 {
         return Err(io::Error::last_os_error());
     }
     let n = n as usize;
+    // SAFETY: `recvmsg` wrote the first `n` bytes of the unfilled part (`n <= len`).
+    unsafe { buf.assume_init(n) };
+    buf.advance(n);
     let mut queued = None;
     // SAFETY: `msg` was filled by `recvmsg`; CMSG_FIRSTHDR/CMSG_NXTHDR only walk the control
     // buffer it describes (`control`, still alive) and return null past its end.
@@ -68,9 +77,8 @@ pub(super) fn recv(fd: RawFd, buf: &mut [u8]) -> io::Result<(usize, bool)> {
         // SAFETY: as for CMSG_FIRSTHDR; `cmsg` is a header of this message.
         cmsg = unsafe { libc::CMSG_NXTHDR(&raw const msg, cmsg) };
     }
-    let drained = match queued {
+    Ok(match queued {
         Some(queued) => n > 0 && queued == 0,
-        None => n > 0 && n < buf.len(),
-    };
-    Ok((n, drained))
+        None => n > 0 && n < len,
+    })
 }

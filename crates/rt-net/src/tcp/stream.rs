@@ -759,9 +759,8 @@ impl TcpStream {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         if self.inq {
-            self.io.poll_read_with(cx, buf, |io, unfilled| {
-                super::inq::recv(io.as_raw_fd(), unfilled)
-            })
+            self.io
+                .poll_read_with(cx, buf, |io, buf| super::inq::recv(io.as_raw_fd(), buf))
         } else {
             self.io.poll_read(cx, buf)
         }
