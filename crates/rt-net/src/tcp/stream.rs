@@ -758,7 +758,7 @@ impl TcpStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        if self.inq {
+        if self.inq && buf.remaining() <= super::inq::MAX_READ {
             self.io
                 .poll_read_with(cx, buf, |io, buf| super::inq::recv(io.as_raw_fd(), buf))
         } else {
