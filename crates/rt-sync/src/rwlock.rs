@@ -322,11 +322,10 @@ impl<'a, T: ?Sized> RwLockReadGuard<'a, T> {
     where
         F: FnOnce(&T) -> &U,
     {
-        let data = f(&*this) as *const U;
-        let s = this.s;
-        // Rule 3: the new guard takes over the permit.
-        mem::forget(this);
-        RwLockReadGuard::new(s, data)
+        match Self::try_map(this, |data| Some(f(data))) {
+            Ok(guard) => guard,
+            Err(_) => unreachable!("`f` always maps"),
+        }
     }
 
     /// Like [`map`](RwLockReadGuard::map), but `f` may decline.
@@ -404,19 +403,13 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
 
     /// Makes a write guard of a part of the data; the writer stays in until the new guard
     /// drops. An associated function, so it does not shadow a method of `T`.
-    pub fn map<U: ?Sized, F>(mut this: Self, f: F) -> RwLockMappedWriteGuard<'a, U>
+    pub fn map<U: ?Sized, F>(this: Self, f: F) -> RwLockMappedWriteGuard<'a, U>
     where
         F: FnOnce(&mut T) -> &mut U,
     {
-        let data = f(&mut *this) as *mut U;
-        let (s, permits) = (this.s, this.permits);
-        // Rule 3: the new guard takes over the permits.
-        mem::forget(this);
-        RwLockMappedWriteGuard {
-            s,
-            permits,
-            data,
-            marker: PhantomData,
+        match Self::try_map(this, |data| Some(f(data))) {
+            Ok(guard) => guard,
+            Err(_) => unreachable!("`f` always maps"),
         }
     }
 
@@ -490,19 +483,13 @@ unsafe impl<T: ?Sized + Send + Sync> Sync for RwLockMappedWriteGuard<'_, T> {}
 
 impl<'a, T: ?Sized> RwLockMappedWriteGuard<'a, T> {
     /// Narrows the guard further. An associated function, as [`RwLockWriteGuard::map`].
-    pub fn map<U: ?Sized, F>(mut this: Self, f: F) -> RwLockMappedWriteGuard<'a, U>
+    pub fn map<U: ?Sized, F>(this: Self, f: F) -> RwLockMappedWriteGuard<'a, U>
     where
         F: FnOnce(&mut T) -> &mut U,
     {
-        let data = f(&mut *this) as *mut U;
-        let (s, permits) = (this.s, this.permits);
-        // Rule 3: the new guard takes over the permits.
-        mem::forget(this);
-        RwLockMappedWriteGuard {
-            s,
-            permits,
-            data,
-            marker: PhantomData,
+        match Self::try_map(this, |data| Some(f(data))) {
+            Ok(guard) => guard,
+            Err(_) => unreachable!("`f` always maps"),
         }
     }
 
@@ -580,9 +567,10 @@ impl<T: ?Sized, U: ?Sized> OwnedRwLockReadGuard<T, U> {
     where
         F: FnOnce(&U) -> &V,
     {
-        let data = f(&*this) as *const V;
-        let lock = Self::into_lock(this);
-        OwnedRwLockReadGuard { data, lock }
+        match Self::try_map(this, |data| Some(f(data))) {
+            Ok(guard) => guard,
+            Err(_) => unreachable!("`f` always maps"),
+        }
     }
 
     /// Like [`map`](OwnedRwLockReadGuard::map), but `f` may decline.
@@ -660,17 +648,13 @@ impl<T: ?Sized> OwnedRwLockWriteGuard<T> {
 
     /// Makes a write guard of a part of the data. An associated function, as
     /// [`RwLockWriteGuard::map`].
-    pub fn map<U: ?Sized, F>(mut this: Self, f: F) -> OwnedRwLockMappedWriteGuard<T, U>
+    pub fn map<U: ?Sized, F>(this: Self, f: F) -> OwnedRwLockMappedWriteGuard<T, U>
     where
         F: FnOnce(&mut T) -> &mut U,
     {
-        let data = f(&mut *this) as *mut U;
-        let permits = this.permits;
-        let lock = Self::into_lock(this);
-        OwnedRwLockMappedWriteGuard {
-            permits,
-            data,
-            lock,
+        match Self::try_map(this, |data| Some(f(data))) {
+            Ok(guard) => guard,
+            Err(_) => unreachable!("`f` always maps"),
         }
     }
 
@@ -760,17 +744,13 @@ unsafe impl<T: ?Sized + Send + Sync, U: ?Sized + Send + Sync> Sync
 
 impl<T: ?Sized, U: ?Sized> OwnedRwLockMappedWriteGuard<T, U> {
     /// Narrows the guard further. An associated function, as [`RwLockWriteGuard::map`].
-    pub fn map<V: ?Sized, F>(mut this: Self, f: F) -> OwnedRwLockMappedWriteGuard<T, V>
+    pub fn map<V: ?Sized, F>(this: Self, f: F) -> OwnedRwLockMappedWriteGuard<T, V>
     where
         F: FnOnce(&mut U) -> &mut V,
     {
-        let data = f(&mut *this) as *mut V;
-        let permits = this.permits;
-        let lock = Self::into_lock(this);
-        OwnedRwLockMappedWriteGuard {
-            permits,
-            data,
-            lock,
+        match Self::try_map(this, |data| Some(f(data))) {
+            Ok(guard) => guard,
+            Err(_) => unreachable!("`f` always maps"),
         }
     }
 

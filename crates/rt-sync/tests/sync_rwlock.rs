@@ -12,7 +12,8 @@ use std::task::Poll;
 use util::poll_once;
 
 use rt_sync::{
-    OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+    OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock,
+    RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard,
 };
 
 #[test]
@@ -117,6 +118,16 @@ fn map_and_try_map() {
     assert!(lock.try_read().is_err());
     drop(write);
     assert_eq!(*lock.try_read().unwrap(), (10, vec![2, 3]));
+    // A mapped write guard narrows further and keeps the writer in until its last form drops.
+    let vec = RwLockWriteGuard::map(lock.try_write().unwrap(), |pair| &mut pair.1);
+    let vec = RwLockMappedWriteGuard::try_map(vec, |v| v.get_mut(9)).unwrap_err();
+    let mut last = RwLockMappedWriteGuard::map(vec, |v| &mut v[1]);
+    *last = 30;
+    let mut first = RwLockMappedWriteGuard::try_map(last, |x| Some(x)).unwrap();
+    *first += 1;
+    assert!(lock.try_read().is_err());
+    drop(first);
+    assert_eq!(*lock.try_read().unwrap(), (10, vec![2, 31]));
 }
 
 #[test]
@@ -124,13 +135,21 @@ fn owned_guards() {
     let lock = Arc::new(RwLock::new((1, 2)));
     let read = lock.clone().try_read_owned().unwrap();
     assert!(Arc::ptr_eq(OwnedRwLockReadGuard::rwlock(&read), &lock));
+    let read = OwnedRwLockReadGuard::try_map(read, |_| None::<&u8>).unwrap_err();
     let read = OwnedRwLockReadGuard::map(read, |pair| &pair.1);
+    let read = OwnedRwLockReadGuard::try_map(read, |x| Some(x)).unwrap();
     assert_eq!(*read, 2);
     assert!(lock.clone().try_write_owned().is_err());
     drop(read);
     let write = lock.clone().try_write_owned().unwrap();
+    let write = OwnedRwLockWriteGuard::try_map(write, |_| None::<&mut u8>).unwrap_err();
     let mut write = OwnedRwLockWriteGuard::map(write, |pair| &mut pair.0);
-    *write = 5;
+    *write = 4;
+    let write = OwnedRwLockMappedWriteGuard::try_map(write, |_| None::<&mut u8>).unwrap_err();
+    let write = OwnedRwLockMappedWriteGuard::try_map(write, |x| Some(x)).unwrap();
+    let mut write = OwnedRwLockMappedWriteGuard::map(write, |x| x);
+    *write += 1;
+    assert!(lock.try_read().is_err());
     drop(write);
     let write = lock.clone().try_write_owned().unwrap();
     let read = OwnedRwLockWriteGuard::downgrade(write);
