@@ -24,6 +24,7 @@ pub(crate) const LAYERS: &[(&str, &[&str])] = &[
     ("rt-io", &["rt-core"]),
     ("rt-net", &["rt-io", "rt-core"]),
     ("rt-fs", &["rt-io", "rt-core"]),
+    ("rt-signal", &["rt-io"]),
     (
         "rt-stream",
         &["rt-core", "rt-sync", "rt-time", "rt-io", "rt-net"],
@@ -38,6 +39,7 @@ pub(crate) const LAYERS: &[(&str, &[&str])] = &[
             "rt-io",
             "rt-net",
             "rt-fs",
+            "rt-signal",
             "rt-stream",
         ],
     ),
@@ -359,7 +361,7 @@ mod tests {
             pkg(
                 "rt-io",
                 "crates/rt-io",
-                &[("rt-signal", Normal), ("rt-core", Normal)],
+                &[("rt-process", Normal), ("rt-core", Normal)],
             ),
         ]);
         let errors = check(&m);
@@ -371,7 +373,7 @@ mod tests {
         assert!(errors[1].contains("`other`"));
         assert!(
             errors[2]
-                .contains("`rt-io` depends on `rt-signal`, which is not in the layering table")
+                .contains("`rt-io` depends on `rt-process`, which is not in the layering table")
         );
     }
 

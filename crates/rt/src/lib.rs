@@ -16,6 +16,7 @@
 //! | TCP, UDP and Unix sockets | `rt-net` | [`net`] |
 //! | timers | `rt-time` | [`time`] |
 //! | files | `rt-fs` | [`fs`] |
+//! | Unix signals | `rt-signal` | [`signal`] |
 //! | channels, locks, semaphores, notifications | `rt-sync` | [`sync`] |
 //! | stream adapters and wrappers | `rt-stream` | [`stream`] |
 //! | `#[main]`, `#[test]` | `rt-macros` | [`main`], [`test`] |
@@ -93,6 +94,7 @@
 //! | `io-util` | the I/O extension traits and utilities: `AsyncReadExt`, `copy`, `split`, `BufReader`, ... |
 //! | `io-std`  | [`io::stdin`], [`io::stdout`], [`io::stderr`] |
 //! | `fs`      | [`fs`]: `File`, `OpenOptions`, `read`, `write`, `read_dir`, ... (on the blocking pool) |
+//! | `signal`  | [`signal`]: `ctrl_c`, `unix::signal` |
 //! | `macros`  | [`main`] and [`test`] |
 //! | `stream`  | [`stream`]: `StreamExt`, `StreamMap`, wrappers for the other layers' types |
 //! | `test-util` | the paused clock: `time::pause`, `time::advance`, `Builder::start_paused` |
@@ -136,6 +138,14 @@ pub mod io {
 #[cfg(feature = "net")]
 pub mod net {
     pub use rt_net::*;
+}
+
+/// Unix signals: `ctrl_c`, and `unix::signal` for any signal that can be caught.
+///
+/// See [`rt_signal`]; this module re-exports it at Tokio's path.
+#[cfg(all(feature = "signal", unix))]
+pub mod signal {
+    pub use rt_signal::*;
 }
 
 /// Files and directories: `File`, `OpenOptions`, and the path operations.
