@@ -10,7 +10,7 @@
 //! What it is not: Windows console events, and process management (waiting for children
 //! through `SIGCHLD` is left to whoever spawns them).
 
-#![cfg(unix)]
+#![cfg(target_os = "linux")]
 
 mod registry;
 pub mod unix;
@@ -46,8 +46,8 @@ pub mod unix;
 /// ```
 pub async fn ctrl_c() -> std::io::Result<()> {
     let mut interrupts = unix::signal(unix::SignalKind::interrupt())?;
-    // `None` means the runtime is shutting down: no Ctrl-C can be reported any more, and
-    // the caller is being dropped anyway. Tokio returns `Ok` in that case too.
+    // `None` means the runtime is shutting down: no Ctrl-C can be reported any more. Tokio's
+    // `ctrl_c` returns `Ok` when its `recv` gives `None` too.
     interrupts.recv().await;
     Ok(())
 }

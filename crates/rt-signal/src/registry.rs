@@ -8,19 +8,26 @@
 //!   and restored around them.
 //! - **S2.** The count is bumped before the byte is written, both `SeqCst`: a listener that
 //!   was woken by the byte, or that drained it, and then reads the count sees the delivery.
-//! - **S3.** Every listener reads from its own duplicate of the read end, registered with its
-//!   runtime's reactor: each registration gets its own edge for every byte, so a listener
-//!   that drains the socket takes no wake-up from the others. Bytes only say "look again";
-//!   the counts say what happened, so a byte lost to a full socket loses nothing.
+//! - **S3.** Every listener watches its own duplicate of the read end, registered with its
+//!   runtime's reactor, and drains the socket when that says it is readable. Bytes only say
+//!   "look again"; the counts say what happened, so a byte lost to a full socket loses
+//!   nothing.
 //! - **S4.** A signal's handler is installed once, on its first registration, and never
 //!   removed (as Tokio): from then on the signal's default action (such as terminating the
 //!   process on `SIGINT`) no longer happens.
+//! - **S5.** epoll checks a descriptor again when it hands out its event, so a listener that
+//!   drains the socket can swallow the edge of another that was about to be told. Hence a
+//!   waiting listener puts its waker in `WAITERS` and only then reads the count again, and
+//!   whoever drains a byte wakes every waker there: either the drain comes after the
+//!   waker is in (and wakes it) or before (and the count was bumped before the byte, S2,
+//!   so the listener's second look sees it).
 
 use std::io;
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering::SeqCst};
 use std::sync::{Mutex, OnceLock, PoisonError};
+use std::task::Waker;
 
 /// Signal numbers that have a slot: Linux's are 1 to 64.
 const SLOTS: usize = 65;
@@ -58,6 +65,12 @@ static PAIR: OnceLock<(UnixStream, UnixStream)> = OnceLock::new();
 /// Serializes handler installation.
 static INSTALL: Mutex<()> = Mutex::new(());
 
+/// The wakers of waiting listeners, by listener id (S5).
+static WAITERS: Mutex<Vec<(u64, Waker)>> = Mutex::new(Vec::new());
+
+/// The next listener id.
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
 /// The signal handler (S1, S2).
 extern "C" fn handler(signum: libc::c_int) {
     // SAFETY: `__errno_location` returns this thread's `errno`, valid for the thread's life.
@@ -89,10 +102,49 @@ pub(crate) fn read_end() -> io::Result<&'static UnixStream> {
     let (read, write) = UnixStream::pair()?;
     read.set_nonblocking(true)?;
     write.set_nonblocking(true)?;
-    // If another thread won the race, its pair is the one kept and ours is closed.
-    let (read, write) = PAIR.get_or_init(|| (read, write));
-    WRITE_FD.store(write.as_raw_fd(), SeqCst);
+    // If another thread won the race, its pair is the one kept and ours is closed. The
+    // write end is published before the pair, so whoever sees the pair (and may then
+    // install a handler) sees it too.
+    let (read, _) = PAIR.get_or_init(|| {
+        WRITE_FD.store(write.as_raw_fd(), SeqCst);
+        (read, write)
+    });
     Ok(read)
+}
+
+/// A new listener's id, for `wait` and `forget`.
+pub(crate) fn listener_id() -> u64 {
+    NEXT_ID.fetch_add(1, SeqCst)
+}
+
+/// Records `waker` as listener `id`'s (S5), in place of the one it had.
+pub(crate) fn wait(id: u64, waker: &Waker) {
+    let mut waiters = WAITERS.lock().unwrap_or_else(PoisonError::into_inner);
+    match waiters.iter_mut().find(|(i, _)| *i == id) {
+        Some((_, old)) => old.clone_from(waker),
+        None => waiters.push((id, waker.clone())),
+    }
+}
+
+/// Drops listener `id`'s waker.
+pub(crate) fn forget(id: u64) {
+    let mut waiters = WAITERS.lock().unwrap_or_else(PoisonError::into_inner);
+    waiters.retain(|(i, _)| *i != id);
+}
+
+/// Wakes every waiting listener but `drainer`, after its drain (S5).
+pub(crate) fn wake_others(drainer: u64) {
+    let others: Vec<_> = {
+        let mut waiters = WAITERS.lock().unwrap_or_else(PoisonError::into_inner);
+        let (mine, others) = std::mem::take(&mut *waiters)
+            .into_iter()
+            .partition(|(i, _)| *i == drainer);
+        *waiters = mine;
+        others
+    };
+    for (_, waker) in others {
+        waker.wake();
+    }
 }
 
 /// Deliveries of `signum` so far.

@@ -114,6 +114,8 @@ pub struct Signal {
     seen: u64,
     /// This listener's own duplicate of the registry's read end (S3 in `registry.rs`).
     wake: AsyncFd<UnixStream>,
+    /// The key of its waker among the registry's waiters (S5).
+    id: u64,
 }
 
 /// Listens for signals of `kind`.
@@ -149,11 +151,18 @@ pub struct Signal {
 #[track_caller]
 pub fn signal(kind: SignalKind) -> io::Result<Signal> {
     let signum = kind.as_raw_value();
-    registry::register(signum)?;
-    let seen = registry::deliveries(signum);
+    // The reactor first: outside a runtime this panics before any handler is installed.
     let read = registry::read_end()?.try_clone()?;
     let wake = AsyncFd::with_interest(read, Interest::READABLE)?;
-    Ok(Signal { signum, seen, wake })
+    registry::register(signum)?;
+    let seen = registry::deliveries(signum);
+    let id = registry::listener_id();
+    Ok(Signal {
+        signum,
+        seen,
+        wake,
+        id,
+    })
 }
 
 impl Signal {
@@ -173,27 +182,50 @@ impl Signal {
     /// task in `cx` is woken when a signal arrives).
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<()>> {
         loop {
-            // S2: read after the wake-up (or the drain), so the delivery behind it shows.
-            let deliveries = registry::deliveries(self.signum);
-            if deliveries != self.seen {
-                self.seen = deliveries;
+            if self.take_delivery() {
+                return Poll::Ready(Some(()));
+            }
+            // S5: the waker is in before the second look, so a drain by another listener
+            // after that look wakes this task.
+            registry::wait(self.id, cx.waker());
+            if self.take_delivery() {
                 return Poll::Ready(Some(()));
             }
             let Ok(mut guard) = ready!(self.wake.poll_read_ready(cx)) else {
                 return Poll::Ready(None);
             };
-            // The bytes carry no information (S3): drain them, then look at the count again.
-            let mut sink = [0u8; 64];
+            // The bytes carry no information (S3): drain them, wake the other listeners,
+            // whose edges the drain may have swallowed (S5), and look at the count again.
+            let mut sink = [0u8; 256];
             let mut read_end = guard.get_inner();
+            let mut drained = false;
             loop {
                 match read_end.read(&mut sink) {
-                    Ok(n) if n > 0 => {}
+                    Ok(n) if n > 0 => drained = true,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     _ => break,
                 }
             }
             guard.clear_ready();
+            if drained {
+                registry::wake_others(self.id);
+            }
         }
+    }
+
+    /// Whether the signal came since the last report; if so it counts as reported now.
+    fn take_delivery(&mut self) -> bool {
+        // S2: read after the wake-up (or the drain), so the delivery behind it shows.
+        let deliveries = registry::deliveries(self.signum);
+        let came = deliveries != self.seen;
+        self.seen = deliveries;
+        came
+    }
+}
+
+impl Drop for Signal {
+    fn drop(&mut self) {
+        registry::forget(self.id);
     }
 }
 

@@ -1,5 +1,6 @@
 //! Signals on every runtime flavour: delivery, several listeners, merging, listeners made
-//! after a delivery, cancellation, `ctrl_c`, and refused signals.
+//! after a delivery, a drain that swallows another listener's edge, cancellation, `ctrl_c`,
+//! and refused signals.
 //!
 //! Signals belong to the whole process, so the tests take turns (`serial`). They raise
 //! signals with `raise`, which runs the handler on the calling thread before it returns.
@@ -100,6 +101,26 @@ rt_test! {
     }
 
     #[test]
+    fn a_listener_draining_another_ones_byte_wakes_it() {
+        let _serial = serial();
+        rt().block_on(async {
+            let mut usr1 = signal(SignalKind::user_defined1()).unwrap();
+            let mut usr2 = signal(SignalKind::user_defined2()).unwrap();
+            let waiter = rt::spawn(async move { usr2.recv().await });
+            rt::task::yield_now().await;
+            // SIGUSR1 leaves `usr1` marked readable while the waiter drains the byte.
+            raise(SignalKind::user_defined1());
+            rt::time::sleep(Duration::from_millis(20)).await;
+            assert_eq!(within("usr1", usr1.recv()).await, Some(()));
+            // `usr1` drains SIGUSR2's byte before the reactor hands the waiter its edge,
+            // which epoll then drops: only `usr1`'s drain can wake the waiter (S5).
+            raise(SignalKind::user_defined2());
+            assert!(!polls_ready(usr1.recv()).await);
+            assert_eq!(within("waiter", waiter).await.unwrap(), Some(()));
+        });
+    }
+
+    #[test]
     fn a_dropped_recv_loses_no_delivery() {
         let _serial = serial();
         rt().block_on(async {
@@ -144,8 +165,28 @@ rt_test! {
 }
 
 #[test]
-#[should_panic(expected = "must be called from the context of")]
-fn signal_outside_a_runtime_panics() {
+fn signal_outside_a_runtime_panics_and_installs_nothing() {
     let _serial = serial();
-    let _ = signal(SignalKind::user_defined1());
+    // SIGWINCH: ignored by default, and no other test listens to it.
+    let kind = SignalKind::window_change();
+    let panic = std::panic::catch_unwind(|| signal(kind)).unwrap_err();
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    assert!(
+        message.contains("must be called from the context of"),
+        "{message}"
+    );
+    // SAFETY: `sigaction` with no new action only reads the current one into `current`.
+    let mut current: libc::sigaction = unsafe { std::mem::zeroed() };
+    // SAFETY: as above; `current` is a live, exclusively borrowed `sigaction`.
+    let rc = unsafe { libc::sigaction(kind.as_raw_value(), std::ptr::null(), &raw mut current) };
+    assert_eq!(rc, 0);
+    assert_eq!(
+        current.sa_sigaction,
+        libc::SIG_DFL,
+        "a handler was installed"
+    );
 }

@@ -143,7 +143,7 @@ pub mod net {
 /// Unix signals: `ctrl_c`, and `unix::signal` for any signal that can be caught.
 ///
 /// See [`rt_signal`]; this module re-exports it at Tokio's path.
-#[cfg(all(feature = "signal", unix))]
+#[cfg(all(feature = "signal", target_os = "linux"))]
 pub mod signal {
     pub use rt_signal::*;
 }
