@@ -8,6 +8,30 @@
 //! This layer depends on rt-core only (for the budget). It is not a runtime: it spawns
 //! nothing and owns no threads.
 
+/// Defines a channel's `SendError<T>`: the value a send could not deliver, handed back.
+/// Each channel has its own type, as in Tokio; they differ only in their docs.
+macro_rules! send_error {
+    ($(#[$doc:meta])*) => {
+        $(#[$doc])*
+        #[derive(PartialEq, Eq, Clone, Copy)]
+        pub struct SendError<T>(pub T);
+
+        impl<T> std::fmt::Debug for SendError<T> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("SendError").finish_non_exhaustive()
+            }
+        }
+
+        impl<T> std::fmt::Display for SendError<T> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("channel closed")
+            }
+        }
+
+        impl<T> std::error::Error for SendError<T> {}
+    };
+}
+
 // A oneshot channel: one value, from one sender to one receiver.
 pub mod oneshot;
 // Multi-producer, single-consumer channels, bounded and unbounded.

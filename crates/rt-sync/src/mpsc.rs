@@ -60,23 +60,9 @@ pub mod error {
     use std::error::Error;
     use std::fmt;
 
-    /// Error returned by `send`: the receiver is closed. Holds the value back.
-    #[derive(PartialEq, Eq, Clone, Copy)]
-    pub struct SendError<T>(pub T);
-
-    impl<T> fmt::Debug for SendError<T> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.debug_struct("SendError").finish_non_exhaustive()
-        }
+    send_error! {
+        /// Error returned by `send`: the receiver is closed. Holds the value back.
     }
-
-    impl<T> fmt::Display for SendError<T> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("channel closed")
-        }
-    }
-
-    impl<T> Error for SendError<T> {}
 
     /// Error returned by `try_send` and `try_reserve`. Holds the value back.
     #[derive(PartialEq, Eq, Clone, Copy)]

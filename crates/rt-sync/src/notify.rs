@@ -190,6 +190,19 @@ impl Notify {
         }
     }
 
+    /// Waits until `check` returns `Some`, looking again after each notification. The
+    /// `Notified` is created before each look, so a notification between a look and the
+    /// wait is not missed; the notifier changes what `check` sees, then notifies.
+    pub(crate) async fn wait_for<R>(&self, mut check: impl FnMut() -> Option<R>) -> R {
+        loop {
+            let notified = self.notified();
+            if let Some(result) = check() {
+                return result;
+            }
+            notified.await;
+        }
+    }
+
     /// Notifies the task that has waited longest, or stores a permit if none waits.
     ///
     /// At most one permit is stored: calling this several times while nobody waits has the

@@ -198,14 +198,8 @@ impl<T> SetOnce<T> {
     /// This method is cancel safe: dropping the future loses nothing, and calling `wait`
     /// again waits as before.
     pub async fn wait(&self) -> &T {
-        loop {
-            // Rule 3: create the `Notified` before the check.
-            let notified = self.notify.notified();
-            if let Some(value) = self.get() {
-                return value;
-            }
-            notified.await;
-        }
+        // Rule 3: the `Notified` is created before the check.
+        self.notify.wait_for(|| self.get()).await
     }
 }
 

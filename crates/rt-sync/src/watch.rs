@@ -39,24 +39,10 @@ use crate::loom::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 pub mod error {
     use std::fmt;
 
-    /// Error returned by [`Sender::send`](super::Sender::send) when every receiver is gone;
-    /// it hands the value back.
-    #[derive(PartialEq, Eq, Clone, Copy)]
-    pub struct SendError<T>(pub T);
-
-    impl<T> fmt::Debug for SendError<T> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.debug_struct("SendError").finish_non_exhaustive()
-        }
+    send_error! {
+        /// Error returned by [`Sender::send`](super::Sender::send) when every receiver is gone;
+        /// it hands the value back.
     }
-
-    impl<T> fmt::Display for SendError<T> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("channel closed")
-        }
-    }
-
-    impl<T> std::error::Error for SendError<T> {}
 
     /// Error returned by the receiver's waiting methods when every sender is gone.
     #[derive(Debug, PartialEq, Eq, Clone)]
@@ -147,14 +133,8 @@ impl<T> Shared<T> {
 
     /// Waits until the version moves past `seen` (marking it seen) or the channel closes.
     async fn changed(&self, seen: &mut u64) -> Result<(), RecvError> {
-        loop {
-            // Rule 4: created before the check.
-            let notified = self.notify_rx.notified();
-            if let Some(result) = self.maybe_changed(seen) {
-                return result;
-            }
-            notified.await;
-        }
+        // Rule 4: the `Notified` is created before the check.
+        self.notify_rx.wait_for(|| self.maybe_changed(seen)).await
     }
 }
 
@@ -324,14 +304,9 @@ impl<T> Sender<T> {
     ///
     /// This method is cancel safe: it changes nothing, so dropping it loses nothing.
     pub async fn closed(&self) {
-        loop {
-            // Rule 4: created before the check.
-            let notified = self.shared.notify_tx.notified();
-            if self.is_closed() {
-                return;
-            }
-            notified.await;
-        }
+        // Rule 4: the `Notified` is created before the check.
+        let closed = || self.is_closed().then_some(());
+        self.shared.notify_tx.wait_for(closed).await;
     }
 
     /// Creates a new receiver, with the current value marked as seen.

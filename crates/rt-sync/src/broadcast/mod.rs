@@ -51,24 +51,10 @@ mod slot;
 pub mod error {
     use std::fmt;
 
-    /// Error returned by [`Sender::send`](super::Sender::send) when there is no receiver;
-    /// it hands the value back.
-    #[derive(PartialEq, Eq, Clone, Copy)]
-    pub struct SendError<T>(pub T);
-
-    impl<T> fmt::Debug for SendError<T> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.debug_struct("SendError").finish_non_exhaustive()
-        }
+    send_error! {
+        /// Error returned by [`Sender::send`](super::Sender::send) when there is no receiver;
+        /// it hands the value back.
     }
-
-    impl<T> fmt::Display for SendError<T> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("channel closed")
-        }
-    }
-
-    impl<T> std::error::Error for SendError<T> {}
 
     /// Error returned by [`Receiver::recv`](super::Receiver::recv).
     #[derive(Debug, PartialEq, Eq, Clone)]
@@ -152,6 +138,7 @@ struct Ticket {
 /// The wakers of waiting receives (rule 5): a slab, emptied by every send that finds it
 /// in use and by the close. `round` counts the emptyings, so a ticket of an earlier round
 /// is known to be spent.
+#[derive(Default)]
 struct Waiters {
     round: u64,
     wakers: Vec<Option<Waker>>,
@@ -361,11 +348,7 @@ pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
             senders: 1,
             weak_senders: 0,
             receivers: 1,
-            waiters: Waiters {
-                round: 0,
-                wakers: Vec::new(),
-                free: Vec::new(),
-            },
+            waiters: Waiters::default(),
         }),
         notify_tx: Notify::new(),
     });
@@ -440,14 +423,8 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn closed(&self) {
-        loop {
-            // Created before the check, so a drop between the two still wakes it.
-            let notified = self.shared.notify_tx.notified();
-            if self.is_closed() {
-                return;
-            }
-            notified.await;
-        }
+        let closed = || self.is_closed().then_some(());
+        self.shared.notify_tx.wait_for(closed).await;
     }
 
     /// Creates a new receiver, which will see the values sent from now on.
